@@ -1,0 +1,57 @@
+//! The HTML shell and the routes. No logic lives here.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::{
+    error::AppError,
+    logout::page::LogoutPage,
+    ui::{get_site_settings, ErrorPage, ErrorView, LoggedOutPage, SettingsResource, StayedPage},
+};
+
+/// The document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="referrer" content="no-referrer" />
+                <meta name="robots" content="noindex" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="bg-page text-fg antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let settings: SettingsResource = Resource::new(|| (), |_| get_site_settings());
+    provide_context(settings);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/hydra-logout-ui.css" />
+        <Title text="Sign out" />
+        <Router>
+            <Routes fallback=|| view! { <ErrorView error=AppError::PageNotFound /> }>
+                // Async: the status code and any redirect depend on Hydra's answer,
+                // so nothing may be streamed before it arrives.
+                <Route path=path!("/logout") view=LogoutPage ssr=SsrMode::Async />
+                <Route path=path!("/logged-out") view=LoggedOutPage ssr=SsrMode::Async />
+                <Route path=path!("/stayed") view=StayedPage ssr=SsrMode::Async />
+                <Route path=path!("/error") view=ErrorPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,130 @@
+//! The one error type users ever see.
+//!
+//! Policy: every failure that reaches a page or a server-function response is an
+//! [`AppError`]. Its `Display` is a sentence for the person signing out; it never
+//! carries upstream text (Hydra's error descriptions, reqwest messages with internal
+//! URLs). Server faults are logged once, where they are converted into an
+//! `AppError` (see `server::hydra`), and the user gets a helpful sentence instead.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+
+/// What went wrong, in terms of the user's situation rather than the cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum AppError {
+    /// The link has no usable `logout_challenge` (missing, empty, or absurdly long).
+    #[error("This sign-out link is incomplete. Please start signing out again from the app you were using.")]
+    BadRequest,
+    /// Hydra does not know the challenge (typo, rejected earlier, or from another server).
+    #[error("This sign-out link is not valid. It may have been used already, or you chose to stay signed in.")]
+    NotFound,
+    /// The logout request timed out before a decision was made.
+    #[error("This sign-out link has expired. Please start signing out again.")]
+    Expired,
+    /// Hydra could not be reached or answered nonsense; retrying later may work.
+    #[error("Signing out is temporarily unavailable. Please try again in a moment.")]
+    Unavailable,
+    /// The request to the decision endpoint was not one our own page would send.
+    #[error("This request could not be verified. Please reload the sign-out page and try again.")]
+    Forbidden,
+    /// A route that does not exist.
+    #[error("There is nothing at this address.")]
+    PageNotFound,
+    /// The server-function machinery itself failed (bad arguments, network error on
+    /// the client). Carries no upstream text on purpose.
+    #[error("Something went wrong while sending your choice. Please try again.")]
+    Transport,
+}
+
+impl AppError {
+    /// The HTTP status a page showing this error is served with.
+    pub fn status_code(self) -> u16 {
+        match self {
+            AppError::BadRequest => 400,
+            AppError::Forbidden => 403,
+            AppError::NotFound | AppError::PageNotFound => 404,
+            AppError::Expired => 410,
+            AppError::Unavailable => 503,
+            AppError::Transport => 500,
+        }
+    }
+
+    /// A short page title.
+    pub fn title(self) -> &'static str {
+        match self {
+            AppError::BadRequest => "Incomplete sign-out link",
+            AppError::NotFound => "Sign-out link not valid",
+            AppError::Expired => "Sign-out link expired",
+            AppError::Unavailable => "Temporarily unavailable",
+            AppError::Forbidden => "Request not verified",
+            AppError::PageNotFound => "Page not found",
+            AppError::Transport => "Something went wrong",
+        }
+    }
+
+    /// Stable machine name, used in `/error?error=…` links and logs.
+    pub fn code(self) -> &'static str {
+        match self {
+            AppError::BadRequest => "bad_request",
+            AppError::NotFound => "not_found",
+            AppError::Expired => "expired",
+            AppError::Unavailable => "unavailable",
+            AppError::Forbidden => "forbidden",
+            AppError::PageNotFound => "page_not_found",
+            AppError::Transport => "transport",
+        }
+    }
+
+    /// The inverse of [`AppError::code`].
+    pub fn from_code(code: &str) -> Option<Self> {
+        ALL.iter().copied().find(|e| e.code() == code)
+    }
+
+    /// Whether trying the same thing again later can help.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, AppError::Unavailable | AppError::Transport)
+    }
+}
+
+const ALL: [AppError; 7] = [
+    AppError::BadRequest,
+    AppError::NotFound,
+    AppError::Expired,
+    AppError::Unavailable,
+    AppError::Forbidden,
+    AppError::PageNotFound,
+    AppError::Transport,
+];
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(_value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        // Deliberately drop the inner text: it can name internal URLs or types.
+        AppError::Transport
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_match_the_situation() {
+        assert_eq!(AppError::BadRequest.status_code(), 400);
+        assert_eq!(AppError::NotFound.status_code(), 404);
+        assert_eq!(AppError::Expired.status_code(), 410);
+        assert_eq!(AppError::Unavailable.status_code(), 503);
+    }
+
+    #[test]
+    fn display_is_a_sentence_for_people() {
+        for e in ALL {
+            assert_eq!(AppError::from_code(e.code()), Some(e));
+            let text = e.to_string();
+            assert!(text.ends_with('.'), "{text}");
+            assert!(!text.contains("http"), "{text}");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! `hydra-logout-ui`: an OpenID Connect logout endpoint and UI for Ory Hydra and
+//! Ory Network.
+//!
+//! Hydra sends the browser to `/logout?logout_challenge=…`; the server loads the
+//! logout request from Hydra's admin API and renders a prompt; the choice goes back
+//! to a server function that accepts or rejects the request and redirects. The same
+//! crate builds the server (`ssr`) and the browser bundle (`hydrate`); everything
+//! that touches Hydra or the API key lives in [`server`], which only exists in the
+//! `ssr` build.
+
+pub mod app;
+pub mod error;
+pub mod logout;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,47 @@
+//! Server functions. Thin on purpose: each one fetches the shared state and
+//! delegates to `server::flow`, which holds the logic and is tested directly.
+
+use leptos::prelude::*;
+
+use super::{Decision, PromptOutcome};
+use crate::error::AppError;
+
+/// Loads the logout request for the challenge in the page's URL and decides what
+/// the page shows. Runs during server rendering of `/logout`.
+#[server(endpoint = "logout/prompt")]
+pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppError> {
+    use crate::server::{flow, respond, state::AppState};
+
+    let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
+    match flow::prompt(&state, &logout_challenge).await? {
+        flow::PromptStep::Ask(prompt) => Ok(PromptOutcome::Ask(prompt)),
+        flow::PromptStep::Redirect(url) => {
+            respond::redirect(url.as_str());
+            Ok(PromptOutcome::Redirected)
+        }
+    }
+}
+
+/// Acts on the user's choice and redirects: to Hydra to finish signing out, or
+/// back to the relying party when the user stays signed in.
+///
+/// Hydrated pages get errors as values and show them next to the buttons (the
+/// same choice can simply be sent again). Plain form posts cannot show a value,
+/// so they are redirected to a page describing the problem.
+#[server(endpoint = "logout/decide")]
+pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> {
+    use crate::server::{flow, respond, state::AppState};
+
+    let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
+    match flow::decide(&state, &ticket, decision).await {
+        Ok(url) => {
+            respond::redirect(url.as_str());
+            Ok(())
+        }
+        Err(failure) if respond::is_plain_form_post() => {
+            respond::redirect(&failure.fallback_location());
+            Ok(())
+        }
+        Err(failure) => Err(failure.error),
+    }
+}

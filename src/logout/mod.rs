@@ -1,0 +1,68 @@
+//! The logout feature: what the page shows, what it sends back, and the server
+//! functions between the two.
+//!
+//! Data flows one way: the page calls [`api::load_prompt`] during server rendering,
+//! the user's choice goes to [`api::decide`], and both delegate to
+//! `server::flow`, which talks to Hydra.
+
+pub mod api;
+pub mod challenge;
+pub mod page;
+
+use serde::{Deserialize, Serialize};
+
+/// The user's choice on the prompt. Sent as the clicked button's `name=decision`
+/// `value=accept|reject`, so a plain form post and a hydrated submit carry the
+/// same data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// Sign out.
+    Accept,
+    /// Stay signed in.
+    Reject,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Accept => "accept",
+            Decision::Reject => "reject",
+        }
+    }
+}
+
+/// The relying party being signed out of, reduced to what is safe to render:
+/// every URI here has been checked to be http(s).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppInfo {
+    /// `client_name`, else `client_id`.
+    pub name: String,
+    pub logo_uri: Option<String>,
+    pub client_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
+}
+
+/// Everything the prompt page needs, and nothing more: this value is serialized
+/// into the page for hydration, so it must hold no secret. The challenge travels
+/// only inside the sealed `ticket`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoutPrompt {
+    /// The challenge, encrypted and authenticated by the server (`server::ticket`).
+    pub ticket: String,
+    /// Who is signing out (Hydra's `subject`).
+    pub subject: String,
+    /// The app that asked for the logout; `None` when the user started it.
+    pub app: Option<AppInfo>,
+}
+
+/// What rendering `/logout` resulted in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PromptOutcome {
+    /// Ask the user.
+    Ask(LogoutPrompt),
+    /// No question needed; the response is a redirect (already completed, or
+    /// consent skipped by policy).
+    Redirected,
+}

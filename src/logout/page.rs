@@ -1,0 +1,159 @@
+//! The prompt page at `/logout`.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::{
+    api::{load_prompt, Decide},
+    AppInfo, LogoutPrompt, PromptOutcome,
+};
+use crate::ui::{Card, ErrorView, ExternalLink};
+
+/// `GET /logout?logout_challenge=…`. Rendered on the server with the logout
+/// request already loaded (the route uses `SsrMode::Async`, so the HTTP status and
+/// redirects are decided before the first byte is sent).
+#[component]
+pub fn LogoutPage() -> impl IntoView {
+    let query = use_query_map();
+    let prompt = Resource::new(
+        move || query.read().get("logout_challenge").unwrap_or_default(),
+        load_prompt,
+    );
+    let failed = move || query.read().get("failed").is_some();
+
+    view! {
+        <Suspense fallback=|| {
+            view! { <Card><p class="text-muted">"Loading…"</p></Card> }
+        }>
+            {move || Suspend::new(async move {
+                match prompt.await {
+                    Ok(PromptOutcome::Ask(p)) => {
+                        view! { <Prompt prompt=p failed=failed() /> }.into_any()
+                    }
+                    Ok(PromptOutcome::Redirected) => {
+                        view! {
+                            <Card>
+                                <p class="text-muted">"Continuing…"</p>
+                            </Card>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
+    let decide = ServerAction::<Decide>::new();
+    let pending = decide.pending();
+    // A hydrated submit that failed shows why; the form stays, so the same choice
+    // can be sent again. Plain posts come back with `?failed=1` instead.
+    let error = move || decide.value().get().and_then(Result::err);
+    let LogoutPrompt {
+        ticket,
+        subject,
+        app,
+    } = prompt;
+    let heading = match &app {
+        Some(app) => format!("Sign out of {}?", app.name),
+        None => "Sign out?".to_owned(),
+    };
+
+    view! {
+        <Card>
+            {app.clone().map(|app| view! { <AppHeader app /> })}
+            <h1 class="text-2xl font-semibold tracking-tight text-fg break-words">{heading}</h1>
+            <p class="mt-2 text-muted">
+                "You are signed in as "
+                <strong class="font-medium text-fg break-all" data-testid="subject">
+                    {subject}
+                </strong> "."
+            </p>
+            <Show when=move || failed && error().is_none()>
+                <p role="alert" class="mt-4 rounded-md bg-danger-soft p-3 text-sm text-danger">
+                    "We could not complete your choice. Please try again."
+                </p>
+            </Show>
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p
+                                role="alert"
+                                class="mt-4 rounded-md bg-danger-soft p-3 text-sm text-danger"
+                            >
+                                {e.to_string()}
+                            </p>
+                        }
+                    })
+            }}
+            <ActionForm action=decide>
+                <input type="hidden" name="ticket" value=ticket />
+                <div class="mt-6 flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
+                    <button
+                        id="reject"
+                        type="submit"
+                        name="decision"
+                        value="reject"
+                        class="btn btn-secondary"
+                        disabled=pending
+                    >
+                        "Stay signed in"
+                    </button>
+                    <button
+                        id="accept"
+                        type="submit"
+                        name="decision"
+                        value="accept"
+                        class="btn btn-primary"
+                        disabled=pending
+                    >
+                        "Sign out"
+                    </button>
+                </div>
+            </ActionForm>
+            {app.map(|app| view! { <AppLinks app /> })}
+        </Card>
+    }
+}
+
+#[component]
+fn AppHeader(app: AppInfo) -> impl IntoView {
+    app.logo_uri.map(|logo| {
+        view! {
+            <img
+                src=logo
+                alt=""
+                width="48"
+                height="48"
+                referrerpolicy="no-referrer"
+                class="mb-4 h-12 w-12 rounded-lg object-contain"
+            />
+        }
+    })
+}
+
+#[component]
+fn AppLinks(app: AppInfo) -> impl IntoView {
+    let links: Vec<(&'static str, String)> = [
+        ("Visit the app", app.client_uri),
+        ("Privacy policy", app.policy_uri),
+        ("Terms of service", app.tos_uri),
+    ]
+    .into_iter()
+    .filter_map(|(label, uri)| uri.map(|u| (label, u)))
+    .collect();
+    (!links.is_empty()).then(|| {
+        view! {
+            <p class="mt-6 flex flex-wrap gap-x-4 gap-y-1 border-t border-line pt-4 text-sm">
+                {links
+                    .into_iter()
+                    .map(|(label, href)| view! { <ExternalLink href label /> })
+                    .collect_view()}
+            </p>
+        }
+    })
+}

@@ -1,0 +1,273 @@
+//! Runtime configuration, read once at startup from the environment.
+//!
+//! Every field's doc names its variable. [`Config::from_env`] reports *all*
+//! problems at once, so an operator fixes a deployment in one round.
+
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+/// Where Hydra's admin API is and how to authenticate to it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Base URL of Hydra's admin API: `HYDRA_ADMIN_URL` (self-hosted, e.g.
+    /// `http://127.0.0.1:4445`) or `ORY_SDK_URL` (Ory Network project URL, e.g.
+    /// `https://<slug>.projects.oryapis.com`).
+    pub admin_url: Url,
+    /// Hydra's public URL, used to resolve the relative URLs Hydra hands out and to
+    /// check that we only ever redirect to Hydra itself: `HYDRA_PUBLIC_URL`. With
+    /// `ORY_SDK_URL` it defaults to the project URL.
+    pub public_url: Url,
+    /// `ORY_API_KEY` (or `ORY_PAT`), sent as `Authorization: Bearer`. Never printed.
+    pub api_key: Option<SecretString>,
+    /// Where "stay signed in" goes when neither the relying party nor the client
+    /// names a place: `HOME_URL` (http/https).
+    pub home_url: Option<Url>,
+    /// Key material for sealing challenges into form tickets: `LOGOUT_UI_SECRET`
+    /// (at least 32 characters). Replicas must share it. When unset, a random
+    /// per-process secret is used and a warning logged.
+    pub ticket_secret: Option<SecretString>,
+    /// Client ids whose RP-initiated logouts are accepted without asking:
+    /// `SKIP_LOGOUT_CONSENT_CLIENTS` (comma-separated). Never applies to
+    /// user-initiated logouts.
+    pub skip_consent_clients: Vec<String>,
+    /// Total time budget for one call to Hydra: `HYDRA_TIMEOUT_MS` (default 5000).
+    pub hydra_timeout: Duration,
+    /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
+    /// (default 2000).
+    pub hydra_connect_timeout: Duration,
+}
+
+/// A source of environment variables; a trait so tests need not touch the
+/// process environment.
+pub trait Env {
+    fn get(&self, key: &str) -> Option<String>;
+}
+
+/// The real process environment.
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn get(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl<const N: usize> Env for [(&str, &str); N] {
+    fn get(&self, key: &str) -> Option<String> {
+        self.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| (*v).to_owned())
+            .filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// All configuration problems found, one sentence each.
+#[derive(Debug)]
+pub struct ConfigErrors(pub Vec<String>);
+
+impl std::fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "invalid configuration:")?;
+        for p in &self.0 {
+            writeln!(f, "  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+fn parse_http_url(name: &str, value: &str, problems: &mut Vec<String>) -> Option<Url> {
+    match Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
+        Ok(_) => {
+            problems.push(format!("{name} must be an absolute http(s) URL"));
+            None
+        }
+        Err(e) => {
+            problems.push(format!("{name} is not a valid URL ({e})"));
+            None
+        }
+    }
+}
+
+fn parse_millis(env: &impl Env, name: &str, default: u64, problems: &mut Vec<String>) -> Duration {
+    match env.get(name) {
+        None => Duration::from_millis(default),
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(ms) if (1..=120_000).contains(&ms) => Duration::from_millis(ms),
+            _ => {
+                problems.push(format!(
+                    "{name} must be a number of milliseconds between 1 and 120000"
+                ));
+                Duration::from_millis(default)
+            }
+        },
+    }
+}
+
+impl Config {
+    /// Reads and validates the configuration.
+    pub fn from_env(env: &impl Env) -> Result<Config, ConfigErrors> {
+        let mut problems = Vec::new();
+
+        let hydra_admin = env.get("HYDRA_ADMIN_URL");
+        let ory_sdk = env.get("ORY_SDK_URL");
+        let admin_url = match (&hydra_admin, &ory_sdk) {
+            (Some(a), None) => parse_http_url("HYDRA_ADMIN_URL", a, &mut problems),
+            (None, Some(o)) => parse_http_url("ORY_SDK_URL", o, &mut problems),
+            (Some(_), Some(_)) => {
+                problems.push(
+                    "set either HYDRA_ADMIN_URL (self-hosted Hydra) or ORY_SDK_URL (Ory Network), not both"
+                        .into(),
+                );
+                None
+            }
+            (None, None) => {
+                problems.push(
+                    "HYDRA_ADMIN_URL (self-hosted Hydra) or ORY_SDK_URL (Ory Network) is required".into(),
+                );
+                None
+            }
+        };
+
+        let public_url = match env.get("HYDRA_PUBLIC_URL") {
+            Some(p) => parse_http_url("HYDRA_PUBLIC_URL", &p, &mut problems),
+            None if ory_sdk.is_some() => admin_url.clone(),
+            None => {
+                problems.push(
+                    "HYDRA_PUBLIC_URL is required with HYDRA_ADMIN_URL (Hydra's public endpoint, e.g. https://auth.example.com)"
+                        .into(),
+                );
+                None
+            }
+        };
+
+        let api_key = match (env.get("ORY_API_KEY"), env.get("ORY_PAT")) {
+            (Some(k), _) | (None, Some(k)) => Some(SecretString::from(k.trim().to_owned())),
+            (None, None) => None,
+        };
+        if ory_sdk.is_some() && api_key.is_none() {
+            problems.push("ORY_API_KEY (or ORY_PAT) is required with ORY_SDK_URL".into());
+        }
+
+        let home_url = env
+            .get("HOME_URL")
+            .and_then(|h| parse_http_url("HOME_URL", &h, &mut problems));
+
+        let ticket_secret = match env.get("LOGOUT_UI_SECRET") {
+            Some(s) if s.chars().count() >= 32 => Some(SecretString::from(s)),
+            Some(_) => {
+                problems.push("LOGOUT_UI_SECRET must be at least 32 characters long".into());
+                None
+            }
+            None => None,
+        };
+
+        let skip_consent_clients = env
+            .get("SKIP_LOGOUT_CONSENT_CLIENTS")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let hydra_timeout = parse_millis(env, "HYDRA_TIMEOUT_MS", 5_000, &mut problems);
+        let hydra_connect_timeout =
+            parse_millis(env, "HYDRA_CONNECT_TIMEOUT_MS", 2_000, &mut problems);
+
+        match (admin_url, public_url) {
+            (Some(admin_url), Some(public_url)) if problems.is_empty() => Ok(Config {
+                admin_url,
+                public_url,
+                api_key,
+                home_url,
+                ticket_secret,
+                skip_consent_clients,
+                hydra_timeout,
+                hydra_connect_timeout,
+            }),
+            _ => Err(ConfigErrors(problems)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn self_hosted_minimal() {
+        let c = Config::from_env(&[
+            ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+            ("HYDRA_PUBLIC_URL", "http://127.0.0.1:4444"),
+        ])
+        .unwrap();
+        assert_eq!(c.admin_url.as_str(), "http://127.0.0.1:4445/");
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:4444/");
+        assert!(c.api_key.is_none());
+        assert_eq!(c.hydra_timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn ory_network_defaults_public_url_and_needs_key() {
+        let c = Config::from_env(&[
+            ("ORY_SDK_URL", "https://slug.projects.oryapis.com"),
+            ("ORY_PAT", "pat-value"),
+        ])
+        .unwrap();
+        assert_eq!(c.public_url, c.admin_url);
+        assert_eq!(c.api_key.unwrap().expose_secret(), "pat-value");
+
+        let err = Config::from_env(&[("ORY_SDK_URL", "https://slug.projects.oryapis.com")])
+            .unwrap_err();
+        assert!(err.to_string().contains("ORY_API_KEY"), "{err}");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let err = Config::from_env(&[
+            ("HOME_URL", "javascript:alert(1)"),
+            ("LOGOUT_UI_SECRET", "short"),
+            ("HYDRA_TIMEOUT_MS", "soon"),
+        ])
+        .unwrap_err();
+        let text = err.to_string();
+        for name in [
+            "HYDRA_ADMIN_URL",
+            "HYDRA_PUBLIC_URL",
+            "HOME_URL",
+            "LOGOUT_UI_SECRET",
+            "HYDRA_TIMEOUT_MS",
+        ] {
+            assert!(text.contains(name), "{name} missing from: {text}");
+        }
+    }
+
+    #[test]
+    fn both_admin_sources_is_an_error() {
+        let err = Config::from_env(&[
+            ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+            ("ORY_SDK_URL", "https://slug.projects.oryapis.com"),
+            ("ORY_API_KEY", "k"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("not both"));
+    }
+
+    #[test]
+    fn debug_output_hides_the_key() {
+        let c = Config::from_env(&[
+            ("ORY_SDK_URL", "https://slug.projects.oryapis.com"),
+            ("ORY_API_KEY", "ory_apikey_canary_value"),
+        ])
+        .unwrap();
+        assert!(!format!("{c:?}").contains("canary"));
+    }
+}

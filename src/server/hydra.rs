@@ -1,0 +1,346 @@
+//! Client for the three logout calls of Hydra's admin API.
+//!
+//! Hydra's answers are modelled as values ([`GetLogout`], [`AcceptLogout`],
+//! [`RejectLogout`]): "not found", "already completed" and "expired" are normal
+//! situations a logout page must handle, not errors. [`HydraError`] is reserved for
+//! Hydra being unreachable or answering something we cannot use.
+//!
+//! Secrets: the API key is a default header marked sensitive; the challenge is
+//! only ever put into the request URL, and errors from reqwest are stripped of
+//! their URL before anything is logged.
+
+use std::time::Duration;
+
+use reqwest::{header, Method, StatusCode};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use url::Url;
+
+use super::config::Config;
+use crate::logout::challenge::LogoutChallenge;
+
+/// Hydra's `OAuth2Client`, as far as a logout page cares.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OAuth2Client {
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub client_name: Option<String>,
+    #[serde(default)]
+    pub logo_uri: Option<String>,
+    #[serde(default)]
+    pub client_uri: Option<String>,
+    #[serde(default)]
+    pub policy_uri: Option<String>,
+    #[serde(default)]
+    pub tos_uri: Option<String>,
+    /// `null` is not `false`: only an explicit `true` means "skip".
+    #[serde(default)]
+    pub skip_logout_consent: Option<bool>,
+}
+
+/// Hydra's `OAuth2LogoutRequest`. Both shapes parse: v2.2 (no `expires_at`,
+/// `requested_at`) and v2.3+.
+#[derive(Clone, Default, Deserialize)]
+pub struct LogoutRequest {
+    /// Always present in Hydra's answers; required so that garbage does not parse.
+    pub subject: String,
+    #[serde(default)]
+    pub sid: Option<String>,
+    /// Relative, and contains the raw ID token: never logged, never rendered.
+    #[serde(default)]
+    pub request_url: Option<String>,
+    #[serde(default)]
+    pub rp_initiated: bool,
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    #[serde(default)]
+    pub requested_at: Option<String>,
+    #[serde(default)]
+    pub client: Option<OAuth2Client>,
+}
+
+impl std::fmt::Debug for LogoutRequest {
+    // Hand-written so `request_url` (with its `id_token_hint`) cannot be logged.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogoutRequest")
+            .field("subject", &self.subject)
+            .field("rp_initiated", &self.rp_initiated)
+            .field("expires_at", &self.expires_at)
+            .field("client", &self.client.as_ref().map(|c| &c.client_id))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Outcome of `getOAuth2LogoutRequest`.
+#[derive(Debug)]
+pub enum GetLogout {
+    /// Waiting for the user's decision.
+    Pending(Box<LogoutRequest>),
+    /// The browser already completed this logout (410); `redirect_to` continues it.
+    Completed { redirect_to: Url },
+    /// Unknown, or rejected earlier (404).
+    NotFound,
+    /// Hydra refused it as expired (401 `request_unauthorized`, stateless Hydra).
+    Expired,
+}
+
+/// Outcome of `acceptOAuth2LogoutRequest`.
+#[derive(Debug)]
+pub enum AcceptLogout {
+    /// Send the browser here; checked to be on Hydra's public origin.
+    Accepted { redirect_to: Url },
+    NotFound,
+    Expired,
+}
+
+/// Outcome of `rejectOAuth2LogoutRequest`.
+#[derive(Debug)]
+pub enum RejectLogout {
+    Rejected,
+    NotFound,
+    Expired,
+}
+
+/// Hydra could not be used. The variants are kinds for logs and metrics; none of
+/// them carries upstream text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum HydraError {
+    #[error("could not connect to Hydra's admin API")]
+    Connect,
+    #[error("Hydra's admin API did not answer in time")]
+    Timeout,
+    #[error("Hydra's admin API refused our credentials (check ORY_API_KEY)")]
+    Unauthorized,
+    #[error("Hydra's admin API answered with unexpected status {0}")]
+    Status(u16),
+    #[error("Hydra's admin API sent a response we could not understand")]
+    Body,
+    #[error("Hydra sent a redirect outside its public URL")]
+    ForeignRedirect,
+}
+
+impl HydraError {
+    /// A stable label for logs and metrics.
+    pub fn kind(self) -> &'static str {
+        match self {
+            HydraError::Connect => "connect",
+            HydraError::Timeout => "timeout",
+            HydraError::Unauthorized => "unauthorized",
+            HydraError::Status(_) => "status",
+            HydraError::Body => "body",
+            HydraError::ForeignRedirect => "foreign_redirect",
+        }
+    }
+}
+
+fn classify(e: &reqwest::Error) -> HydraError {
+    if e.is_timeout() {
+        HydraError::Timeout
+    } else if e.is_connect() || e.is_request() {
+        HydraError::Connect
+    } else if e.is_decode() || e.is_body() {
+        HydraError::Body
+    } else {
+        HydraError::Connect
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    error: String,
+}
+
+#[derive(Deserialize)]
+struct RedirectBody {
+    redirect_to: String,
+}
+
+/// The one HTTP client to Hydra's admin API, built once and shared.
+#[derive(Clone)]
+pub struct HydraAdmin {
+    http: reqwest::Client,
+    logout_endpoint: Url,
+    public_url: Url,
+}
+
+/// Hydra's responses are small; anything larger is not a logout request.
+const MAX_BODY: usize = 256 * 1024;
+
+impl HydraAdmin {
+    pub fn new(config: &Config) -> Result<Self, reqwest::Error> {
+        let mut headers = header::HeaderMap::new();
+        if let Some(key) = &config.api_key {
+            if let Ok(mut value) =
+                header::HeaderValue::from_str(&format!("Bearer {}", key.expose_secret()))
+            {
+                value.set_sensitive(true);
+                headers.insert(header::AUTHORIZATION, value);
+            }
+        }
+        headers.insert(
+            header::ACCEPT,
+            header::HeaderValue::from_static("application/json"),
+        );
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!("hydra-logout-ui/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.hydra_connect_timeout)
+            .timeout(config.hydra_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            .build()?;
+        Ok(HydraAdmin {
+            http,
+            logout_endpoint: join_base(&config.admin_url, "admin/oauth2/auth/requests/logout"),
+            public_url: config.public_url.clone(),
+        })
+    }
+
+    /// Hydra's public URL (what `redirect_to` must point at).
+    pub fn public_url(&self) -> &Url {
+        &self.public_url
+    }
+
+    fn endpoint(&self, action: Option<&str>, challenge: &LogoutChallenge) -> Url {
+        let mut url = self.logout_endpoint.clone();
+        if let Some(action) = action {
+            if let Ok(mut segments) = url.path_segments_mut() {
+                segments.push(action);
+            }
+        }
+        url.query_pairs_mut()
+            .append_pair("logout_challenge", challenge.as_str());
+        url
+    }
+
+    async fn call(&self, method: Method, url: Url) -> Result<(StatusCode, Vec<u8>), HydraError> {
+        let response = self
+            .http
+            .request(method, url)
+            .send()
+            .await
+            .map_err(|e| classify(&e))?;
+        let status = response.status();
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_BODY as u64)
+        {
+            return Err(HydraError::Body);
+        }
+        let body = response.bytes().await.map_err(|e| classify(&e))?;
+        if body.len() > MAX_BODY {
+            return Err(HydraError::Body);
+        }
+        Ok((status, body.to_vec()))
+    }
+
+    /// `GET /admin/oauth2/auth/requests/logout`.
+    pub async fn get_logout_request(
+        &self,
+        challenge: &LogoutChallenge,
+    ) -> Result<GetLogout, HydraError> {
+        let (status, body) = self.call(Method::GET, self.endpoint(None, challenge)).await?;
+        match status {
+            StatusCode::OK => serde_json::from_slice::<LogoutRequest>(&body)
+                .map(|r| GetLogout::Pending(Box::new(r)))
+                .map_err(|_| HydraError::Body),
+            StatusCode::GONE => {
+                let body: RedirectBody =
+                    serde_json::from_slice(&body).map_err(|_| HydraError::Body)?;
+                let redirect_to = self.resolve_public(&body.redirect_to)?;
+                Ok(GetLogout::Completed { redirect_to })
+            }
+            StatusCode::NOT_FOUND => Ok(GetLogout::NotFound),
+            s => self.common_status(s, &body).map(|()| GetLogout::Expired),
+        }
+    }
+
+    /// `PUT /admin/oauth2/auth/requests/logout/accept`.
+    pub async fn accept_logout_request(
+        &self,
+        challenge: &LogoutChallenge,
+    ) -> Result<AcceptLogout, HydraError> {
+        let (status, body) = self
+            .call(Method::PUT, self.endpoint(Some("accept"), challenge))
+            .await?;
+        match status {
+            StatusCode::OK => {
+                let body: RedirectBody =
+                    serde_json::from_slice(&body).map_err(|_| HydraError::Body)?;
+                let redirect_to = self.resolve_public(&body.redirect_to)?;
+                Ok(AcceptLogout::Accepted { redirect_to })
+            }
+            StatusCode::NOT_FOUND => Ok(AcceptLogout::NotFound),
+            s => self.common_status(s, &body).map(|()| AcceptLogout::Expired),
+        }
+    }
+
+    /// `PUT /admin/oauth2/auth/requests/logout/reject`. Hydra answers 204 with no
+    /// redirect: where the user goes next is ours to decide.
+    pub async fn reject_logout_request(
+        &self,
+        challenge: &LogoutChallenge,
+    ) -> Result<RejectLogout, HydraError> {
+        let (status, body) = self
+            .call(Method::PUT, self.endpoint(Some("reject"), challenge))
+            .await?;
+        match status {
+            StatusCode::NO_CONTENT | StatusCode::OK => Ok(RejectLogout::Rejected),
+            StatusCode::NOT_FOUND => Ok(RejectLogout::NotFound),
+            s => self.common_status(s, &body).map(|()| RejectLogout::Expired),
+        }
+    }
+
+    /// Maps the statuses all three calls share. `Ok(())` means "expired".
+    fn common_status(&self, status: StatusCode, body: &[u8]) -> Result<(), HydraError> {
+        let error = serde_json::from_slice::<ErrorBody>(body)
+            .map(|b| b.error)
+            .unwrap_or_default();
+        match status {
+            // Stateless Hydra: the challenge's own expiry. Anything else on 401/403
+            // is about our credentials.
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+                if error == "request_unauthorized" =>
+            {
+                Ok(())
+            }
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(HydraError::Unauthorized),
+            s => Err(HydraError::Status(s.as_u16())),
+        }
+    }
+
+    /// Resolves a URL Hydra handed out (absolute, or relative to its public URL)
+    /// and refuses anything that is not on Hydra's public origin.
+    pub fn resolve_public(&self, raw: &str) -> Result<Url, HydraError> {
+        let url = if raw.starts_with('/') && !raw.starts_with("//") {
+            // Relative to Hydra's public *base*: keep a path prefix if Hydra sits
+            // behind one.
+            let base = self.public_url.as_str().trim_end_matches('/');
+            Url::parse(&format!("{base}{raw}")).map_err(|_| HydraError::ForeignRedirect)?
+        } else {
+            Url::parse(raw).map_err(|_| HydraError::ForeignRedirect)?
+        };
+        if url.origin() == self.public_url.origin() {
+            Ok(url)
+        } else {
+            Err(HydraError::ForeignRedirect)
+        }
+    }
+}
+
+/// Joins `path` under `base`, keeping any path prefix `base` has.
+fn join_base(base: &Url, path: &str) -> Url {
+    let mut base = base.clone();
+    if !base.path().ends_with('/') {
+        let p = format!("{}/", base.path());
+        base.set_path(&p);
+    }
+    base.set_query(None);
+    base.join(path).unwrap_or(base)
+}
+
+#[cfg(test)]
+mod tests;

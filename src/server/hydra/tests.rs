@@ -1,0 +1,226 @@
+//! Fault injection against an in-process stub. Whether the flows work is proven
+//! against the real Hydra in `tests/hydra.rs` and `end2end/`; these tests cover
+//! what real Hydra will not do on demand (5xx, hangs, garbage) and the exact
+//! mapping of statuses.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::{body::Body, extract::Request, response::Response, Router};
+use secrecy::SecretString;
+
+use super::*;
+
+#[derive(Clone, Default)]
+struct Seen {
+    requests: Arc<Mutex<Vec<(String, String, Option<String>)>>>,
+}
+
+/// Starts a stub answering every request with `status` and `body` after `delay`.
+async fn stub(status: u16, body: &'static str, delay: Duration) -> (Url, Seen) {
+    let seen = Seen::default();
+    let s = seen.clone();
+    let app = Router::new().fallback(move |req: Request| {
+        let s = s.clone();
+        async move {
+            let auth = req
+                .headers()
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            s.requests.lock().unwrap().push((
+                req.method().to_string(),
+                req.uri().to_string(),
+                auth,
+            ));
+            tokio::time::sleep(delay).await;
+            Response::builder()
+                .status(status)
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (Url::parse(&format!("http://{addr}/")).unwrap(), seen)
+}
+
+fn config(admin: &Url, key: Option<&str>) -> Config {
+    Config {
+        admin_url: admin.clone(),
+        public_url: Url::parse("http://hydra.test:4444/").unwrap(),
+        api_key: key.map(|k| SecretString::from(k.to_owned())),
+        home_url: None,
+        ticket_secret: None,
+        skip_consent_clients: Vec::new(),
+        hydra_timeout: Duration::from_millis(300),
+        hydra_connect_timeout: Duration::from_millis(300),
+    }
+}
+
+fn challenge() -> LogoutChallenge {
+    LogoutChallenge::parse("c h&=x".replace(' ', "+").as_str()).unwrap()
+}
+
+const REQUEST_V23: &str = r#"{"challenge":"abc","subject":"alice","sid":"s1","request_url":"/oauth2/sessions/logout?id_token_hint=eyJ","rp_initiated":true,"expires_at":null,"requested_at":"2026-01-01T00:00:00Z","client":{"client_id":"app","client_name":"App","skip_logout_consent":null}}"#;
+const REQUEST_V22: &str = r#"{"challenge":"abc","subject":"alice","sid":"s1","request_url":"/oauth2/sessions/logout","rp_initiated":false,"client":null}"#;
+
+#[tokio::test]
+async fn get_parses_both_shapes_and_encodes_the_challenge() {
+    for body in [REQUEST_V23, REQUEST_V22] {
+        let (url, seen) = stub(200, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+        match hydra.get_logout_request(&challenge()).await.unwrap() {
+            GetLogout::Pending(r) => assert_eq!(r.subject, "alice"),
+            other => panic!("unexpected {other:?}"),
+        }
+        let requests = seen.requests.lock().unwrap();
+        let (method, uri, auth) = &requests[0];
+        assert_eq!(method, "GET");
+        assert_eq!(
+            uri,
+            "/admin/oauth2/auth/requests/logout?logout_challenge=c%2Bh%26%3Dx"
+        );
+        assert_eq!(auth, &None);
+    }
+}
+
+#[tokio::test]
+async fn api_key_is_sent_as_bearer() {
+    let (url, seen) = stub(404, "{}", Duration::ZERO).await;
+    let hydra = HydraAdmin::new(&config(&url, Some("ory_apikey_test"))).unwrap();
+    assert!(matches!(
+        hydra.get_logout_request(&challenge()).await,
+        Ok(GetLogout::NotFound)
+    ));
+    let requests = seen.requests.lock().unwrap();
+    assert_eq!(requests[0].2.as_deref(), Some("Bearer ory_apikey_test"));
+}
+
+#[tokio::test]
+async fn admin_url_path_prefix_is_kept() {
+    let (url, seen) = stub(404, "{}", Duration::ZERO).await;
+    let prefixed = url.join("proxy/hydra").unwrap();
+    let hydra = HydraAdmin::new(&config(&prefixed, None)).unwrap();
+    let _ = hydra.reject_logout_request(&challenge()).await;
+    let requests = seen.requests.lock().unwrap();
+    assert!(
+        requests[0]
+            .1
+            .starts_with("/proxy/hydra/admin/oauth2/auth/requests/logout/reject?"),
+        "{}",
+        requests[0].1
+    );
+}
+
+#[tokio::test]
+async fn gone_resolves_the_relative_redirect_against_the_public_url() {
+    let (url, _) = stub(
+        410,
+        r#"{"redirect_to":"/oauth2/sessions/logout?logout_verifier=v"}"#,
+        Duration::ZERO,
+    )
+    .await;
+    let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+    match hydra.get_logout_request(&challenge()).await.unwrap() {
+        GetLogout::Completed { redirect_to } => assert_eq!(
+            redirect_to.as_str(),
+            "http://hydra.test:4444/oauth2/sessions/logout?logout_verifier=v"
+        ),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn accept_refuses_a_redirect_off_hydras_origin() {
+    for target in [
+        "https://evil.test/oauth2/sessions/logout",
+        "//evil.test/x",
+        "http://hydra.test:4445/admin",
+        "javascript:alert(1)",
+    ] {
+        let body: &'static str =
+            Box::leak(format!(r#"{{"redirect_to":"{target}"}}"#).into_boxed_str());
+        let (url, _) = stub(200, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+        assert_eq!(
+            hydra.accept_logout_request(&challenge()).await.unwrap_err(),
+            HydraError::ForeignRedirect,
+            "{target}"
+        );
+    }
+    let (url, _) = stub(
+        200,
+        r#"{"redirect_to":"http://hydra.test:4444/oauth2/sessions/logout?logout_verifier=v"}"#,
+        Duration::ZERO,
+    )
+    .await;
+    let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+    assert!(matches!(
+        hydra.accept_logout_request(&challenge()).await,
+        Ok(AcceptLogout::Accepted { .. })
+    ));
+}
+
+#[tokio::test]
+async fn statuses_map_to_outcomes() {
+    let cases: [(u16, &'static str, &str); 6] = [
+        (204, "", "rejected"),
+        (404, r#"{"error":"Not Found"}"#, "not_found"),
+        (401, r#"{"error":"request_unauthorized"}"#, "expired"),
+        (401, r#"{"error":"unauthorized"}"#, "err:unauthorized"),
+        (500, "oops", "err:status"),
+        (502, "<html>", "err:status"),
+    ];
+    for (status, body, want) in cases {
+        let (url, _) = stub(status, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+        let got = match hydra.reject_logout_request(&challenge()).await {
+            Ok(RejectLogout::Rejected) => "rejected".to_owned(),
+            Ok(RejectLogout::NotFound) => "not_found".to_owned(),
+            Ok(RejectLogout::Expired) => "expired".to_owned(),
+            Err(e) => format!("err:{}", e.kind()),
+        };
+        assert_eq!(got, want, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn garbage_bodies_are_body_errors() {
+    for body in ["not json", r#"{"subject": 5}"#, "[]"] {
+        let (url, _) = stub(200, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+        assert_eq!(
+            hydra.get_logout_request(&challenge()).await.unwrap_err(),
+            HydraError::Body,
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_hanging_hydra_times_out() {
+    let (url, _) = stub(200, REQUEST_V23, Duration::from_secs(5)).await;
+    let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(
+        hydra.get_logout_request(&challenge()).await.unwrap_err(),
+        HydraError::Timeout
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn a_closed_port_is_a_connect_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let url = Url::parse(&format!("http://{addr}/")).unwrap();
+    let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+    assert_eq!(
+        hydra.get_logout_request(&challenge()).await.unwrap_err(),
+        HydraError::Connect
+    );
+}

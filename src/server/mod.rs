@@ -1,0 +1,152 @@
+//! Everything that only exists on the server: configuration, the Hydra admin
+//! client, state, HTTP plumbing. Declared behind `ssr` in `lib.rs`, so neither
+//! reqwest, tokio nor the API key can reach the browser bundle.
+
+pub mod config;
+pub mod flow;
+pub mod headers;
+pub mod hydra;
+pub mod respond;
+pub mod state;
+pub mod telemetry;
+pub mod ticket;
+
+use std::{process::ExitCode, sync::Arc, time::Duration};
+
+use axum::{routing::get, Router};
+use leptos::config::{get_configuration, LeptosOptions};
+use leptos_axum::{file_and_error_handler, generate_route_list, LeptosRoutes};
+
+use crate::app::{shell, App};
+use config::{Config, ProcessEnv};
+use hydra::HydraAdmin;
+use state::AppState;
+use ticket::TicketKey;
+
+/// Where the shipped binary's site settings live (see `Leptos.toml`). cargo-leptos
+/// sets `LEPTOS_*` variables, which override the file during development.
+const LEPTOS_CONFIG_DEFAULT: &str = "Leptos.toml";
+
+/// Loads Leptos' site settings: `LEPTOS_CONFIG` (default `Leptos.toml`) layered
+/// under `LEPTOS_*` environment variables.
+pub fn leptos_options() -> Result<LeptosOptions, String> {
+    let path = std::env::var("LEPTOS_CONFIG").unwrap_or_else(|_| LEPTOS_CONFIG_DEFAULT.into());
+    let conf = if std::path::Path::new(&path).exists() {
+        get_configuration(Some(&path))
+    } else if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
+        get_configuration(None)
+    } else {
+        return Err(format!(
+            "LEPTOS_CONFIG: site settings file {path:?} not found (run from the directory that holds Leptos.toml, or set LEPTOS_CONFIG)"
+        ));
+    };
+    conf.map(|c| c.leptos_options)
+        .map_err(|e| format!("LEPTOS_CONFIG: could not read {path:?}: {e}"))
+}
+
+/// Builds the state from configuration. Fails only on startup problems.
+pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, String> {
+    let tickets = match &config.ticket_secret {
+        Some(secret) => TicketKey::from_secret(secret),
+        None => {
+            tracing::warn!(
+                "LOGOUT_UI_SECRET is not set: using a random per-process key. Set it when running more than one instance."
+            );
+            TicketKey::random().map_err(|e| format!("no system randomness available: {e}"))?
+        }
+    };
+    let hydra = HydraAdmin::new(&config).map_err(|e| format!("could not build the HTTP client: {e}"))?;
+    Ok(AppState {
+        leptos_options,
+        config: Arc::new(config),
+        hydra,
+        tickets,
+    })
+}
+
+/// The whole HTTP application, without a socket (tests drive it with `oneshot`).
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/health/alive", get(|| async { "ok" }))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(file_and_error_handler::<AppState, _>(shell))
+        .layer(headers::layer())
+        .layer(telemetry::layer())
+        .with_state(state)
+}
+
+/// Entry point of the binary.
+pub async fn run() -> ExitCode {
+    telemetry::init();
+    let mut problems = Vec::new();
+    let config = Config::from_env(&ProcessEnv).map_err(|e| problems.extend(e.0));
+    let options = leptos_options().map_err(|e| problems.push(e));
+    let (Ok(config), Ok(options)) = (config, options) else {
+        eprintln!("hydra-logout-ui: invalid configuration:");
+        for p in &problems {
+            eprintln!("  - {p}");
+        }
+        return ExitCode::from(2);
+    };
+    if std::env::args().any(|a| a == "--check-config") {
+        println!("configuration is valid");
+        return ExitCode::SUCCESS;
+    }
+    let addr = options.site_addr;
+    let state = match build_state(config, options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("hydra-logout-ui: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("hydra-logout-ui: cannot listen on {addr}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(%addr, "listening");
+    let served = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM; in-flight requests then get a bounded grace period.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+    // Bound the drain: axum stops accepting at once; give in-flight requests a while.
+    tokio::spawn(async {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        tracing::warn!("in-flight requests did not finish within 10 s; exiting");
+        std::process::exit(1);
+    });
+}

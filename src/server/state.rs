@@ -1,0 +1,18 @@
+//! Shared application state, built once at startup.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use super::{config::Config, hydra::HydraAdmin, ticket::TicketKey};
+
+/// Everything a request needs. Cheap to clone; provided to server functions and
+/// page rendering through Leptos context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    pub hydra: HydraAdmin,
+    pub tickets: TicketKey,
+}
