@@ -157,6 +157,20 @@ cmd_start() {
     export URLS_CONSENT="${URLS_CONSENT:-${HYDRA_SUPPORT_URL%/}/consent}"
   fi
 
+  # A fresh file-backed SQLite per start instead of `dsn: memory`: the in-memory
+  # database uses SQLite's shared cache, whose table locks fail concurrent
+  # writes ("database table is locked") as soon as tests run in parallel. WAL
+  # with a busy timeout serializes them instead. DSN from the caller wins.
+  if [[ -z "${DSN:-}" ]]; then
+    local db="$STATE_DIR/$NAME.sqlite"
+    rm -f "$db" "$db-wal" "$db-shm"
+    export DSN="sqlite://$db?_fk=true&_journal_mode=WAL&_busy_timeout=10000"
+    if ! "$BIN" migrate sql up -e --yes >>"$LOG_FILE" 2>&1; then
+      log "database migration failed; see $LOG_FILE"
+      return 1
+    fi
+  fi
+
   {
     echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) starting Hydra instance '$INSTANCE' on $PUBLIC_URL / $ADMIN_URL"
     env | grep -E '^(SERVE|URLS|TTL|LOG|DSN|OAUTH2|STRATEGIES|OIDC)_' | sort || true

@@ -1,0 +1,52 @@
+import { existsSync } from "node:fs";
+import { defineConfig } from "@playwright/test";
+import { APP_URL } from "./pages/urls";
+
+// Debian's Chromium (apt package `chromium`); Playwright never downloads a browser here.
+// /usr/bin/chromium is a wrapper script that prints a harmless warning, so prefer the binary.
+const CHROMIUM = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].find((p) => existsSync(p));
+if (!CHROMIUM) {
+  throw new Error("Chromium not found at /usr/lib/chromium/chromium or /usr/bin/chromium (apt-get install chromium)");
+}
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+export default defineConfig({
+  testDir: "tests",
+  globalSetup: "./global-setup.ts",
+  // 2-core machine: at most two browsers at once. Override with E2E_WORKERS=1 when debugging.
+  workers: Number.parseInt(process.env.E2E_WORKERS ?? "2", 10),
+  fullyParallel: true,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["./summary-reporter.ts"]],
+  use: {
+    baseURL: APP_URL,
+    browserName: "chromium",
+    launchOptions: {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+    },
+    navigationTimeout: 15_000,
+    actionTimeout: 10_000,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  // Both projects run every spec. Each test gets its own fresh browser context
+  // (Playwright's default), which is where Hydra's session cookie lives.
+  projects: [
+    { name: "js", use: { javaScriptEnabled: true } },
+    { name: "nojs", use: { javaScriptEnabled: false } },
+  ],
+});

@@ -1,0 +1,487 @@
+//! Integration tests against a real Ory Hydra (`scripts/hydra.sh start`), the
+//! one integration-test binary of this crate.
+//!
+//! Each test creates its own OAuth2 client and logs in through Hydra's real
+//! authorization-code flow (login and consent accepted through the admin API),
+//! then starts an RP-initiated logout to obtain a real logout challenge.
+
+#![cfg(feature = "ssr")]
+
+use std::time::Duration;
+
+use axum::body::Body;
+use http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use hydra_logout_ui::{
+    error::AppError,
+    logout::{challenge::LogoutChallenge, Decision},
+    server::{
+        build_state,
+        config::Config,
+        flow::{self, PromptStep},
+        hydra::GetLogout,
+        router,
+        state::AppState,
+    },
+};
+use leptos::config::LeptosOptions;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+use url::Url;
+
+fn admin_url() -> String {
+    std::env::var("HYDRA_ADMIN_URL").unwrap_or_else(|_| "http://127.0.0.1:4445".into())
+}
+fn public_url() -> String {
+    std::env::var("HYDRA_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:4444".into())
+}
+
+fn state() -> AppState {
+    let admin = admin_url();
+    let public = public_url();
+    let config = Config::from_env(&[
+        ("HYDRA_ADMIN_URL", admin.as_str()),
+        ("HYDRA_PUBLIC_URL", public.as_str()),
+        ("HOME_URL", "https://home.example/"),
+        ("LOGOUT_UI_SECRET", "integration-test-secret-0123456789abcdef"),
+    ])
+    .unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("hydra-logout-ui")
+        .build();
+    build_state(config, options).unwrap()
+}
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{nanos}")
+}
+
+/// A relying party registered in Hydra, logged in through a cookie-keeping client.
+struct Rp {
+    client_id: String,
+    post_logout: String,
+    browser: reqwest::Client,
+    id_token: String,
+    admin: reqwest::Client,
+}
+
+async fn ensure_hydra(admin: &reqwest::Client) {
+    let ready = admin
+        .get(format!("{}/health/ready", admin_url()))
+        .send()
+        .await;
+    assert!(
+        ready.is_ok_and(|r| r.status().is_success()),
+        "Hydra's admin API at {} is not ready: start it with scripts/hydra.sh start",
+        admin_url()
+    );
+}
+
+impl Rp {
+    async fn login(name: &str, client_name: &str) -> Rp {
+        let admin = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        ensure_hydra(&admin).await;
+        let client_id = unique(name);
+        let redirect = format!("http://127.0.0.1:5599/{client_id}/callback");
+        let post_logout = format!("http://127.0.0.1:5599/{client_id}/logged-out");
+        let created = admin
+            .post(format!("{}/admin/clients", admin_url()))
+            .json(&json!({
+                "client_id": client_id,
+                "client_secret": "integration-test-secret",
+                "client_name": client_name,
+                "client_uri": "https://app.example/",
+                "redirect_uris": [redirect],
+                "post_logout_redirect_uris": [post_logout],
+                "grant_types": ["authorization_code"],
+                "response_types": ["code"],
+                "scope": "openid",
+                "token_endpoint_auth_method": "client_secret_post",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED, "{:?}", created.text().await);
+
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let mut next = Url::parse(&format!("{}/oauth2/auth", public_url())).unwrap();
+        next.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &client_id)
+            .append_pair("redirect_uri", &redirect)
+            .append_pair("scope", "openid")
+            .append_pair("state", "state-0123456789")
+            .append_pair("nonce", "nonce-0123456789");
+        let mut code = None;
+        for _ in 0..10 {
+            let res = browser.get(next.clone()).send().await.unwrap();
+            let location = res
+                .headers()
+                .get(header::LOCATION)
+                .unwrap_or_else(|| panic!("no redirect from {next}: {}", res.status()))
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let loc = next.join(&location).unwrap();
+            let param = |k: &str| {
+                loc.query_pairs()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, v)| v.into_owned())
+            };
+            if let Some(c) = param("login_challenge") {
+                let r: Value = admin
+                    .put(format!(
+                        "{}/admin/oauth2/auth/requests/login/accept?login_challenge={}",
+                        admin_url(),
+                        urlencode(&c)
+                    ))
+                    .json(&json!({"subject": "alice", "remember": true, "remember_for": 0}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                next = Url::parse(r["redirect_to"].as_str().unwrap()).unwrap();
+            } else if let Some(c) = param("consent_challenge") {
+                let r: Value = admin
+                    .put(format!(
+                        "{}/admin/oauth2/auth/requests/consent/accept?consent_challenge={}",
+                        admin_url(),
+                        urlencode(&c)
+                    ))
+                    .json(&json!({"grant_scope": ["openid"], "remember": true}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                next = Url::parse(r["redirect_to"].as_str().unwrap()).unwrap();
+            } else if loc.as_str().starts_with(&redirect) {
+                code = param("code");
+                break;
+            } else {
+                next = loc;
+            }
+        }
+        let code = code.expect("the authorization flow did not return a code");
+        let tokens: Value = browser
+            .post(format!("{}/oauth2/token", public_url()))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code.as_str()),
+                ("redirect_uri", redirect.as_str()),
+                ("client_id", client_id.as_str()),
+                ("client_secret", "integration-test-secret"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id_token = tokens["id_token"].as_str().expect("id_token").to_owned();
+        Rp {
+            client_id,
+            post_logout,
+            browser,
+            id_token,
+            admin,
+        }
+    }
+
+    /// Starts an RP-initiated logout; returns the challenge Hydra sends to the UI.
+    async fn start_logout(&self, state: &str) -> String {
+        let mut url = Url::parse(&format!("{}/oauth2/sessions/logout", public_url())).unwrap();
+        url.query_pairs_mut()
+            .append_pair("id_token_hint", &self.id_token)
+            .append_pair("post_logout_redirect_uri", &self.post_logout)
+            .append_pair("state", state);
+        let res = self.browser.get(url).send().await.unwrap();
+        let location = Url::parse(
+            res.headers()
+                .get(header::LOCATION)
+                .expect("Hydra should redirect to the logout UI")
+                .to_str()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(location.path(), "/logout", "{location}");
+        location
+            .query_pairs()
+            .find(|(k, _)| k == "logout_challenge")
+            .map(|(_, v)| v.into_owned())
+            .expect("logout_challenge")
+    }
+
+    /// Whether Hydra still has the user's session: a new authorization request
+    /// skips login exactly when it does.
+    async fn login_is_skipped(&self) -> bool {
+        let redirect = format!("http://127.0.0.1:5599/{}/callback", self.client_id);
+        let mut url = Url::parse(&format!("{}/oauth2/auth", public_url())).unwrap();
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &self.client_id)
+            .append_pair("redirect_uri", &redirect)
+            .append_pair("scope", "openid")
+            .append_pair("state", "state-9876543210")
+            .append_pair("nonce", "nonce-9876543210");
+        let res = self.browser.get(url).send().await.unwrap();
+        let loc = Url::parse(res.headers()[header::LOCATION].to_str().unwrap()).unwrap();
+        let challenge = loc
+            .query_pairs()
+            .find(|(k, _)| k == "login_challenge")
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        let login: Value = self
+            .admin
+            .get(format!(
+                "{}/admin/oauth2/auth/requests/login?login_challenge={}",
+                admin_url(),
+                urlencode(&challenge)
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        login["skip"].as_bool().unwrap()
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn ticket_of(step: PromptStep) -> String {
+    match step {
+        PromptStep::Ask(p) => p.ticket,
+        PromptStep::Redirect(u) => panic!("expected a prompt, got a redirect to {u}"),
+    }
+}
+
+#[tokio::test]
+async fn prompt_shows_the_app_and_hides_the_challenge() {
+    let rp = Rp::login("it-prompt", "Integration <App>").await;
+    let challenge = rp.start_logout("st-prompt").await;
+    let state = state();
+
+    match state
+        .hydra
+        .get_logout_request(&LogoutChallenge::parse(&challenge).unwrap())
+        .await
+        .unwrap()
+    {
+        GetLogout::Pending(req) => {
+            assert!(req.rp_initiated);
+            assert_eq!(req.subject, "alice");
+            assert_eq!(req.client.unwrap().client_id, rp.client_id);
+        }
+        other => panic!("expected pending, got {other:?}"),
+    }
+
+    match flow::prompt(&state, &challenge).await.unwrap() {
+        PromptStep::Ask(p) => {
+            assert_eq!(p.subject, "alice");
+            let app = p.app.unwrap();
+            assert_eq!(app.name, "Integration <App>");
+            assert_eq!(app.client_uri.as_deref(), Some("https://app.example/"));
+            assert!(!p.ticket.contains(&challenge));
+        }
+        PromptStep::Redirect(u) => panic!("unexpected redirect to {u}"),
+    }
+}
+
+#[tokio::test]
+async fn sign_out_completes_and_a_second_submit_is_harmless() {
+    let rp = Rp::login("it-accept", "Accept App").await;
+    let challenge = rp.start_logout("st-accept").await;
+    let state = state();
+    let ticket = ticket_of(flow::prompt(&state, &challenge).await.unwrap());
+
+    let to = flow::decide(&state, &ticket, Decision::Accept).await.unwrap();
+    assert_eq!(to.origin(), Url::parse(&public_url()).unwrap().origin());
+    assert!(to.query().unwrap_or("").contains("logout_verifier="), "{to}");
+
+    // The browser follows Hydra's redirect; Hydra finishes and sends it to the RP.
+    let res = rp.browser.get(to).send().await.unwrap();
+    let end = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(end, format!("{}?state=st-accept", rp.post_logout));
+    assert!(!rp.login_is_skipped().await, "Hydra's session should be gone");
+
+    // Hydra now answers 410; a resubmit (back button) continues to the same place.
+    let again = flow::decide(&state, &ticket, Decision::Accept).await.unwrap();
+    assert!(again.as_str().contains("/oauth2/sessions/logout"), "{again}");
+    match flow::prompt(&state, &challenge).await.unwrap() {
+        PromptStep::Redirect(u) => assert_eq!(u.origin(), again.origin()),
+        PromptStep::Ask(_) => panic!("a completed logout must not prompt again"),
+    }
+}
+
+#[tokio::test]
+async fn stay_signed_in_is_final() {
+    let rp = Rp::login("it-reject", "Reject App").await;
+    let challenge = rp.start_logout("st-reject").await;
+    let state = state();
+    let ticket = ticket_of(flow::prompt(&state, &challenge).await.unwrap());
+
+    let to = flow::decide(&state, &ticket, Decision::Reject).await.unwrap();
+    assert_eq!(to.as_str(), format!("{}?state=st-reject", rp.post_logout));
+    assert!(rp.login_is_skipped().await, "Hydra's session should survive");
+
+    // Hydra would revive a rejected request on accept; we must not.
+    let err = flow::decide(&state, &ticket, Decision::Accept).await.unwrap_err();
+    assert_eq!(err.error, AppError::NotFound);
+    assert!(rp.login_is_skipped().await, "still signed in after the late accept");
+    assert_eq!(
+        flow::prompt(&state, &challenge).await.unwrap_err(),
+        AppError::NotFound
+    );
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_challenges() {
+    let state = state();
+    assert_eq!(
+        flow::prompt(&state, "00000000-0000-0000-0000-000000000000")
+            .await
+            .unwrap_err(),
+        AppError::NotFound
+    );
+    assert_eq!(
+        flow::prompt(&state, "").await.unwrap_err(),
+        AppError::BadRequest
+    );
+    let forged = flow::decide(&state, "not-a-ticket", Decision::Accept)
+        .await
+        .unwrap_err();
+    assert_eq!(forged.error, AppError::Forbidden);
+}
+
+async fn send(app: axum::Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+    let res = app.oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// The same flow over HTTP, as a browser without JavaScript does it.
+#[tokio::test]
+async fn plain_html_flow_over_http() {
+    let rp = Rp::login("it-http", "Http App").await;
+    let challenge = rp.start_logout("st-http").await;
+    let app = router(state());
+
+    let (status, headers, html) = send(
+        app.clone(),
+        Request::get(format!("/logout?logout_challenge={}", urlencode(&challenge)))
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Sign out of Http App?"), "{html}");
+    assert!(html.contains(r#"id="accept""#) && html.contains(r#"id="reject""#));
+    assert!(!html.contains(&challenge), "the challenge leaked into the page");
+    assert!(!html.contains(&rp.id_token), "the ID token leaked into the page");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    assert!(headers.contains_key("x-request-id"));
+
+    let ticket = html
+        .split(r#"name="ticket" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("ticket input")
+        .to_owned();
+    let (status, headers, _) = send(
+        app.clone(),
+        Request::post("/api/logout/decide")
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("ticket={ticket}&decision=reject")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers[header::LOCATION],
+        format!("{}?state=st-http", rp.post_logout).as_str()
+    );
+
+    // The same ticket again, now asking to sign out: refused, and the no-JS browser
+    // is sent back to the prompt, which explains the link is no longer valid.
+    let (status, headers, _) = send(
+        app.clone(),
+        Request::post("/api/logout/decide")
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("ticket={ticket}&decision=accept")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let back = headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(back.starts_with("/logout?logout_challenge="), "{back}");
+    let (status, _, html) = send(
+        app,
+        Request::get(back)
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains(r#"data-error="not_found""#));
+    assert!(html.contains("https://home.example/"), "home link missing");
+}
+
+#[tokio::test]
+async fn error_statuses_over_http() {
+    let app = router(state());
+    for (uri, want) in [
+        ("/logout", StatusCode::BAD_REQUEST),
+        ("/logout?logout_challenge=", StatusCode::BAD_REQUEST),
+        ("/logout?logout_challenge=unknown-challenge", StatusCode::NOT_FOUND),
+        ("/no-such-page", StatusCode::NOT_FOUND),
+        ("/error?error=invalid_request&error_description=%3Cscript%3Ex%3C%2Fscript%3E", StatusCode::BAD_REQUEST),
+        ("/logged-out", StatusCode::OK),
+    ] {
+        let (status, _, html) = send(
+            app.clone(),
+            Request::get(uri)
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, want, "{uri}");
+        assert!(!html.contains("<script>x</script>"), "{uri} rendered markup");
+    }
+    let long = format!("/logout?logout_challenge={}", "a".repeat(9000));
+    let (status, _, _) = send(
+        app,
+        Request::get(long)
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
