@@ -164,7 +164,7 @@ cmd_start() {
   if [[ -z "${DSN:-}" ]]; then
     local db="$STATE_DIR/$NAME.sqlite"
     rm -f "$db" "$db-wal" "$db-shm"
-    export DSN="sqlite://$db?_fk=true&_journal_mode=WAL&_busy_timeout=10000"
+    export DSN="sqlite://$db?_fk=true&_journal_mode=WAL&_busy_timeout=10000&_txlock=immediate"
     if ! "$BIN" migrate sql up -e --yes >>"$LOG_FILE" 2>&1; then
       log "database migration failed; see $LOG_FILE"
       return 1
@@ -193,6 +193,13 @@ cmd_start() {
     return 1
   fi
   if ! wait_ready "$pid"; then
+    return 1
+  fi
+  # Hydra generates its signing keys (RSA) lazily, inside the first request that
+  # needs them, holding a database transaction for seconds; concurrent requests
+  # then hit "database is locked". Generate them now, before any test runs.
+  if ! curl -fsS -o /dev/null --max-time 60 "$PUBLIC_URL/.well-known/jwks.json"; then
+    log "could not fetch $PUBLIC_URL/.well-known/jwks.json to warm up signing keys"
     return 1
   fi
   log "ready (pid $pid) on $PUBLIC_URL / $ADMIN_URL, log $LOG_FILE"
