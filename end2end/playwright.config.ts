@@ -43,10 +43,11 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
-  // Both projects run every spec. Each test gets its own fresh browser context
+  // Both projects run every flow spec. Each test gets its own fresh browser context
   // (Playwright's default), which is where Hydra's session cookie lives.
+  // The axe scan injects a script into the page, so it runs hydrated only.
   projects: [
     { name: "js", use: { javaScriptEnabled: true } },
-    { name: "nojs", use: { javaScriptEnabled: false } },
+    { name: "nojs", use: { javaScriptEnabled: false }, testIgnore: /accessibility\.spec\.ts$/ },
   ],
 });

@@ -150,3 +150,23 @@ async fn shutdown_signal() {
         std::process::exit(1);
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use leptos::config::get_config_from_str;
+
+    /// Leptos.toml (what the shipped binary reads) and Cargo.toml (what
+    /// cargo-leptos builds from) must describe the same site, or the binary
+    /// would serve files from where the build did not put them.
+    #[test]
+    fn leptos_toml_agrees_with_cargo_metadata() {
+        let shipped = get_config_from_str(include_str!("../../Leptos.toml")).unwrap();
+        let built = get_config_from_str(include_str!("../../Cargo.toml")).unwrap();
+        assert_eq!(shipped.output_name, built.output_name);
+        assert_eq!(shipped.site_root, built.site_root);
+        assert_eq!(shipped.site_pkg_dir, built.site_pkg_dir);
+        assert_eq!(shipped.site_addr, built.site_addr);
+        assert_eq!(shipped.reload_port, built.reload_port);
+        assert_eq!(&*shipped.output_name, env!("CARGO_PKG_NAME"));
+    }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The product's main job, locally: a real Ory Hydra, this logout UI (release
+# build) and a sample relying party, all on 127.0.0.1. Prints the URL to open;
+# Ctrl-C stops everything.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+"$ROOT/scripts/setup.sh"
+echo "demo: building the release (first time: a few minutes)"
+cargo leptos build --release
+
+APP_PID=""
+cleanup() {
+  [[ -n "$APP_PID" ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
+  "$ROOT/scripts/support.sh" stop >/dev/null 2>&1 || true
+  "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$ROOT/scripts/hydra.sh" start
+"$ROOT/scripts/support.sh" start
+
+if curl -fsS -o /dev/null --max-time 2 http://127.0.0.1:3000/health/alive 2>/dev/null; then
+  echo "demo: something already answers on 127.0.0.1:3000; stop it first" >&2
+  exit 1
+fi
+export HYDRA_ADMIN_URL=http://127.0.0.1:4445
+export HYDRA_PUBLIC_URL=http://127.0.0.1:4444
+export HOME_URL=http://127.0.0.1:5555/
+export LEPTOS_SITE_ADDR=127.0.0.1:3000
+mkdir -p target/testenv
+target/release/hydra-logout-ui >target/testenv/app.log 2>&1 &
+APP_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:3000/health/alive 2>/dev/null && break
+  kill -0 "$APP_PID" 2>/dev/null || { echo "demo: the app exited; see target/testenv/app.log" >&2; tail -20 target/testenv/app.log >&2; exit 1; }
+  sleep 0.1
+done
+
+cat <<MSG
+
+  Ory Hydra, hydra-logout-ui and a sample relying party are running.
+
+  Open  http://127.0.0.1:5555/rp/demo/
+
+  1. "Sign in" logs you in through Hydra (as alice; login and consent are auto-accepted).
+  2. "Sign out" starts an RP-initiated logout: Hydra sends you to this app's
+     prompt at http://127.0.0.1:3000/logout. Choose "Sign out" or "Stay signed in".
+
+  Logs: target/testenv/{app,hydra,support}.log    Press Ctrl-C to stop.
+
+MSG
+wait "$APP_PID"

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs every check: formatting, clippy (server and browser builds), unit tests,
+# integration tests against a real Ory Hydra, and the Playwright suite (JS and
+# no-JS browsers) against the release build. Prints "N passed, N failed" last.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+"$ROOT/scripts/setup.sh" || { echo "setup failed"; exit 1; }
+
+LOGS="$ROOT/target/test-logs"
+mkdir -p "$LOGS"
+passed=0 failed=0 broken=()
+
+cleanup() {
+  "$ROOT/scripts/support.sh" stop >/dev/null 2>&1 || true
+  "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+# step NAME CMD...: runs CMD, logs to target/test-logs/NAME.log, records failure.
+step() {
+  local name="$1"; shift
+  local start=$SECONDS
+  echo "==> $name: $*"
+  if "$@" 2>&1 | tee "$LOGS/$name.log"; then
+    echo "<== $name ok ($((SECONDS - start)) s)"
+  else
+    echo "<== $name FAILED ($((SECONDS - start)) s), log: $LOGS/$name.log"
+    broken+=("$name")
+  fi
+}
+
+# Adds the counts from cargo test's "test result:" lines in a log.
+count_cargo() {
+  local p f
+  p=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$LOGS/$1.log" | awk '{s+=$4} END{print s+0}')
+  f=$(grep -Eo '; [0-9]+ failed' "$LOGS/$1.log" | awk '{s+=$2} END{print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+step fmt cargo fmt --all -- --check
+step clippy-ssr cargo clippy --features ssr --all-targets -- -D warnings
+step clippy-hydrate cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step unit cargo test --features ssr --lib
+count_cargo unit
+
+export HYDRA_ADMIN_URL=http://127.0.0.1:4445 HYDRA_PUBLIC_URL=http://127.0.0.1:4444
+step hydra "$ROOT/scripts/hydra.sh" start
+step support "$ROOT/scripts/support.sh" start
+
+# Serially: Hydra on SQLite deadlocks under parallel writes (see testenv/README.md).
+step integration cargo test --features ssr --test integration -- --test-threads=1
+count_cargo integration
+
+# Builds the release (what ships), serves it on 127.0.0.1:3000, runs Playwright.
+step e2e cargo leptos end-to-end --release
+if line=$(grep -E '^playwright: [0-9]+ passed, [0-9]+ failed' "$LOGS/e2e.log" | tail -1); then
+  p=$(sed -E 's/^playwright: ([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/^playwright: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+elif [[ " ${broken[*]} " != *" e2e "* ]]; then
+  broken+=("e2e-no-summary")
+fi
+
+echo
+if ((${#broken[@]})); then
+  echo "failed steps: ${broken[*]}"
+  ((failed == 0)) && failed=1
+fi
+echo "$passed passed, $failed failed"
+((${#broken[@]} == 0 && failed == 0))
