@@ -6,8 +6,8 @@
 //! URLs). Server faults are logged once, where they are converted into an
 //! `AppError` (see `server::hydra`), and the user gets a helpful sentence instead.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
 
 /// What went wrong, in terms of the user's situation rather than the cause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

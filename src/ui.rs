@@ -180,5 +180,5 @@ pub fn ErrorPage() -> impl IntoView {
             <HomeLink />
         </Card>
     }
-        .into_any()
+    .into_any()
 }

@@ -6,6 +6,13 @@
 //! then starts an RP-initiated logout to obtain a real logout challenge.
 
 #![cfg(feature = "ssr")]
+// Test code: a failed step should stop the test loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::time::Duration;
 
@@ -43,7 +50,10 @@ fn state() -> AppState {
         ("HYDRA_ADMIN_URL", admin.as_str()),
         ("HYDRA_PUBLIC_URL", public.as_str()),
         ("HOME_URL", "https://home.example/"),
-        ("LOGOUT_UI_SECRET", "integration-test-secret-0123456789abcdef"),
+        (
+            "LOGOUT_UI_SECRET",
+            "integration-test-secret-0123456789abcdef",
+        ),
     ])
     .unwrap();
     let options = LeptosOptions::builder()
@@ -108,7 +118,12 @@ impl Rp {
             .send()
             .await
             .unwrap();
-        assert_eq!(created.status(), StatusCode::CREATED, "{:?}", created.text().await);
+        assert_eq!(
+            created.status(),
+            StatusCode::CREATED,
+            "{:?}",
+            created.text().await
+        );
 
         let browser = reqwest::Client::builder()
             .cookie_store(true)
@@ -313,19 +328,32 @@ async fn sign_out_completes_and_a_second_submit_is_harmless() {
     let state = state();
     let ticket = ticket_of(flow::prompt(&state, &challenge).await.unwrap());
 
-    let to = flow::decide(&state, &ticket, Decision::Accept).await.unwrap();
+    let to = flow::decide(&state, &ticket, Decision::Accept)
+        .await
+        .unwrap();
     assert_eq!(to.origin(), Url::parse(&public_url()).unwrap().origin());
-    assert!(to.query().unwrap_or("").contains("logout_verifier="), "{to}");
+    assert!(
+        to.query().unwrap_or("").contains("logout_verifier="),
+        "{to}"
+    );
 
     // The browser follows Hydra's redirect; Hydra finishes and sends it to the RP.
     let res = rp.browser.get(to).send().await.unwrap();
     let end = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
     assert_eq!(end, format!("{}?state=st-accept", rp.post_logout));
-    assert!(!rp.login_is_skipped().await, "Hydra's session should be gone");
+    assert!(
+        !rp.login_is_skipped().await,
+        "Hydra's session should be gone"
+    );
 
     // Hydra now answers 410; a resubmit (back button) continues to the same place.
-    let again = flow::decide(&state, &ticket, Decision::Accept).await.unwrap();
-    assert!(again.as_str().contains("/oauth2/sessions/logout"), "{again}");
+    let again = flow::decide(&state, &ticket, Decision::Accept)
+        .await
+        .unwrap();
+    assert!(
+        again.as_str().contains("/oauth2/sessions/logout"),
+        "{again}"
+    );
     match flow::prompt(&state, &challenge).await.unwrap() {
         PromptStep::Redirect(u) => assert_eq!(u.origin(), again.origin()),
         PromptStep::Ask(_) => panic!("a completed logout must not prompt again"),
@@ -339,14 +367,24 @@ async fn stay_signed_in_is_final() {
     let state = state();
     let ticket = ticket_of(flow::prompt(&state, &challenge).await.unwrap());
 
-    let to = flow::decide(&state, &ticket, Decision::Reject).await.unwrap();
+    let to = flow::decide(&state, &ticket, Decision::Reject)
+        .await
+        .unwrap();
     assert_eq!(to.as_str(), format!("{}?state=st-reject", rp.post_logout));
-    assert!(rp.login_is_skipped().await, "Hydra's session should survive");
+    assert!(
+        rp.login_is_skipped().await,
+        "Hydra's session should survive"
+    );
 
     // Hydra would revive a rejected request on accept; we must not.
-    let err = flow::decide(&state, &ticket, Decision::Accept).await.unwrap_err();
+    let err = flow::decide(&state, &ticket, Decision::Accept)
+        .await
+        .unwrap_err();
     assert_eq!(err.error, AppError::NotFound);
-    assert!(rp.login_is_skipped().await, "still signed in after the late accept");
+    assert!(
+        rp.login_is_skipped().await,
+        "still signed in after the late accept"
+    );
     assert_eq!(
         flow::prompt(&state, &challenge).await.unwrap_err(),
         AppError::NotFound
@@ -389,17 +427,26 @@ async fn plain_html_flow_over_http() {
 
     let (status, headers, html) = send(
         app.clone(),
-        Request::get(format!("/logout?logout_challenge={}", urlencode(&challenge)))
-            .header(header::ACCEPT, "text/html")
-            .body(Body::empty())
-            .unwrap(),
+        Request::get(format!(
+            "/logout?logout_challenge={}",
+            urlencode(&challenge)
+        ))
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .unwrap(),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Sign out of Http App?"), "{html}");
     assert!(html.contains(r#"id="accept""#) && html.contains(r#"id="reject""#));
-    assert!(!html.contains(&challenge), "the challenge leaked into the page");
-    assert!(!html.contains(&rp.id_token), "the ID token leaked into the page");
+    assert!(
+        !html.contains(&challenge),
+        "the challenge leaked into the page"
+    );
+    assert!(
+        !html.contains(&rp.id_token),
+        "the ID token leaked into the page"
+    );
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
     assert!(headers.contains_key("x-request-id"));
@@ -458,9 +505,15 @@ async fn error_statuses_over_http() {
     for (uri, want) in [
         ("/logout", StatusCode::BAD_REQUEST),
         ("/logout?logout_challenge=", StatusCode::BAD_REQUEST),
-        ("/logout?logout_challenge=unknown-challenge", StatusCode::NOT_FOUND),
+        (
+            "/logout?logout_challenge=unknown-challenge",
+            StatusCode::NOT_FOUND,
+        ),
         ("/no-such-page", StatusCode::NOT_FOUND),
-        ("/error?error=invalid_request&error_description=%3Cscript%3Ex%3C%2Fscript%3E", StatusCode::BAD_REQUEST),
+        (
+            "/error?error=invalid_request&error_description=%3Cscript%3Ex%3C%2Fscript%3E",
+            StatusCode::BAD_REQUEST,
+        ),
         ("/logged-out", StatusCode::OK),
     ] {
         let (status, _, html) = send(
@@ -472,7 +525,10 @@ async fn error_statuses_over_http() {
         )
         .await;
         assert_eq!(status, want, "{uri}");
-        assert!(!html.contains("<script>x</script>"), "{uri} rendered markup");
+        assert!(
+            !html.contains("<script>x</script>"),
+            "{uri} rendered markup"
+        );
     }
     let long = format!("/logout?logout_challenge={}", "a".repeat(9000));
     let (status, _, _) = send(

@@ -127,7 +127,8 @@ impl Config {
             }
             (None, None) => {
                 problems.push(
-                    "HYDRA_ADMIN_URL (self-hosted Hydra) or ORY_SDK_URL (Ory Network) is required".into(),
+                    "HYDRA_ADMIN_URL (self-hosted Hydra) or ORY_SDK_URL (Ory Network) is required"
+                        .into(),
                 );
                 None
             }
@@ -225,8 +226,8 @@ mod tests {
         assert_eq!(c.public_url, c.admin_url);
         assert_eq!(c.api_key.unwrap().expose_secret(), "pat-value");
 
-        let err = Config::from_env(&[("ORY_SDK_URL", "https://slug.projects.oryapis.com")])
-            .unwrap_err();
+        let err =
+            Config::from_env(&[("ORY_SDK_URL", "https://slug.projects.oryapis.com")]).unwrap_err();
         assert!(err.to_string().contains("ORY_API_KEY"), "{err}");
     }
 

@@ -85,7 +85,8 @@ fn should_skip(state: &AppState, req: &LogoutRequest) -> bool {
         return false;
     }
     req.client.as_ref().is_some_and(|c| {
-        c.skip_logout_consent == Some(true) || state.config.skip_consent_clients.contains(&c.client_id)
+        c.skip_logout_consent == Some(true)
+            || state.config.skip_consent_clients.contains(&c.client_id)
     })
 }
 
@@ -367,7 +368,10 @@ mod tests {
     fn failure_locations_never_lose_the_challenge_when_known() {
         let c = LogoutChallenge::parse("a+b").unwrap();
         let f = DecideFailure::new(AppError::Unavailable, &c);
-        assert_eq!(f.fallback_location(), "/logout?logout_challenge=a%2Bb&failed=1");
+        assert_eq!(
+            f.fallback_location(),
+            "/logout?logout_challenge=a%2Bb&failed=1"
+        );
         let f = DecideFailure::new(AppError::NotFound, &c);
         assert_eq!(f.fallback_location(), "/logout?logout_challenge=a%2Bb");
         let f = DecideFailure {

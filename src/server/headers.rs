@@ -26,10 +26,7 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-pub fn layer() -> axum::middleware::FromFnLayer<
-    fn(Request, Next) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>,
-    (),
-    (Request,),
-> {
-    axum::middleware::from_fn(|req, next| Box::pin(security_headers(req, next)))
+/// Adds [`security_headers`] to every route of `router`.
+pub fn apply<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) -> axum::Router<S> {
+    router.layer(axum::middleware::from_fn(security_headers))
 }

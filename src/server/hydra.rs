@@ -89,7 +89,9 @@ pub enum GetLogout {
 #[derive(Debug)]
 pub enum AcceptLogout {
     /// Send the browser here; checked to be on Hydra's public origin.
-    Accepted { redirect_to: Url },
+    Accepted {
+        redirect_to: Url,
+    },
     NotFound,
     Expired,
 }
@@ -242,7 +244,9 @@ impl HydraAdmin {
         &self,
         challenge: &LogoutChallenge,
     ) -> Result<GetLogout, HydraError> {
-        let (status, body) = self.call(Method::GET, self.endpoint(None, challenge)).await?;
+        let (status, body) = self
+            .call(Method::GET, self.endpoint(None, challenge))
+            .await?;
         match status {
             StatusCode::OK => serde_json::from_slice::<LogoutRequest>(&body)
                 .map(|r| GetLogout::Pending(Box::new(r)))
@@ -302,9 +306,7 @@ impl HydraAdmin {
         match status {
             // Stateless Hydra: the challenge's own expiry. Anything else on 401/403
             // is about our credentials.
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
-                if error == "request_unauthorized" =>
-            {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN if error == "request_unauthorized" => {
                 Ok(())
             }
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(HydraError::Unauthorized),

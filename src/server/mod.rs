@@ -55,7 +55,8 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
             TicketKey::random().map_err(|e| format!("no system randomness available: {e}"))?
         }
     };
-    let hydra = HydraAdmin::new(&config).map_err(|e| format!("could not build the HTTP client: {e}"))?;
+    let hydra =
+        HydraAdmin::new(&config).map_err(|e| format!("could not build the HTTP client: {e}"))?;
     Ok(AppState {
         leptos_options,
         config: Arc::new(config),
@@ -68,13 +69,11 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
+    let app = Router::new()
         .route("/health/alive", get(|| async { "ok" }))
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(file_and_error_handler::<AppState, _>(shell))
-        .layer(headers::layer())
-        .layer(telemetry::layer())
-        .with_state(state)
+        .fallback(file_and_error_handler::<AppState, _>(shell));
+    telemetry::apply(headers::apply(app)).with_state(state)
 }
 
 /// Entry point of the binary.

@@ -23,7 +23,12 @@ pub fn init() {
     let registry = tracing_subscriber::registry().with(filter);
     let result = if json {
         registry
-            .with(fmt::layer().json().flatten_event(true).with_current_span(true))
+            .with(
+                fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(true),
+            )
             .try_init()
     } else {
         registry.with(fmt::layer()).try_init()
@@ -35,36 +40,18 @@ pub fn init() {
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Request id + access log, as one tower layer stack.
-pub fn layer() -> tower::layer::util::Stack<
-    PropagateRequestIdLayer,
-    tower::layer::util::Stack<
-        TraceLayer<
-            tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
-            fn(&Request<Body>) -> Span,
-            (),
-            fn(&Response, Duration, &Span),
-            (),
-            (),
-            fn(ServerErrorsFailureClass, Duration, &Span),
-        >,
-        SetRequestIdLayer<MakeRequestUuid>,
-    >,
-> {
+/// Request id (generated, or taken from the caller's `x-request-id`, and echoed)
+/// and one access-log line per request, around every route of `router`.
+pub fn apply<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) -> axum::Router<S> {
     let trace = TraceLayer::new_for_http()
-        .make_span_with(make_span as fn(&Request<Body>) -> Span)
+        .make_span_with(make_span)
         .on_request(())
-        .on_response(on_response as fn(&Response, Duration, &Span))
-        .on_body_chunk(())
-        .on_eos(())
-        .on_failure(on_failure as fn(ServerErrorsFailureClass, Duration, &Span));
-    tower::layer::util::Stack::new(
-        PropagateRequestIdLayer::new(REQUEST_ID.clone()),
-        tower::layer::util::Stack::new(
-            trace,
-            SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid),
-        ),
-    )
+        .on_response(on_response)
+        .on_failure(on_failure);
+    router
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
 }
 
 fn make_span(request: &Request<Body>) -> Span {

@@ -11,9 +11,12 @@ use secrecy::SecretString;
 
 use super::*;
 
+/// Method, URI and `Authorization` header of one request the stub received.
+type SeenRequest = (String, String, Option<String>);
+
 #[derive(Clone, Default)]
 struct Seen {
-    requests: Arc<Mutex<Vec<(String, String, Option<String>)>>>,
+    requests: Arc<Mutex<Vec<SeenRequest>>>,
 }
 
 /// Starts a stub answering every request with `status` and `body` after `delay`.
