@@ -15,6 +15,8 @@ use crate::{
 
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::headers::set_page_csp(options.env == leptos::config::Env::DEV);
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -450,6 +450,27 @@ async fn plain_html_flow_over_http() {
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
     assert!(headers.contains_key("x-request-id"));
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a script nonce in the CSP");
+    assert!(nonce.len() >= 16);
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        html.contains("<script"),
+        "the page should carry hydration scripts"
+    );
+    for script in html.split("<script").skip(1) {
+        assert!(
+            script.starts_with(&format!(" nonce=\"{nonce}\""))
+                || script.contains(&format!("nonce=\"{nonce}\"")),
+            "a script without the response's nonce: <script{:.80}",
+            script
+        );
+    }
 
     let ticket = html
         .split(r#"name="ticket" value=""#)

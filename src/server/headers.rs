@@ -30,3 +30,34 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 pub fn apply<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) -> axum::Router<S> {
     router.layer(axum::middleware::from_fn(security_headers))
 }
+
+/// The Content-Security-Policy of a rendered page, bound to this response's nonce
+/// (Leptos puts the same nonce on its hydration scripts).
+///
+/// - scripts: only those carrying the nonce, and what they load (`strict-dynamic`:
+///   the hydration module imports the bundle); `wasm-unsafe-eval` lets the bundle
+///   compile, nothing lets strings run as code;
+/// - images: client logos are on arbitrary hosts, so any https image;
+/// - `form-action` is deliberately absent: browsers apply it to every redirect
+///   after the post (Hydra, then the relying party's registered URL), which a
+///   fixed list cannot name. The form's target is our own path, rendered by us.
+pub fn page_csp(nonce: &str, dev_reload: bool) -> String {
+    let connect = if dev_reload { "'self' ws:" } else { "'self'" };
+    format!(
+        "default-src 'none'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' https:; connect-src {connect}; font-src 'self'; \
+         manifest-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// Sets [`page_csp`] on the page being rendered.
+pub fn set_page_csp(dev_reload: bool) {
+    use leptos::prelude::use_context;
+    let nonce = leptos::nonce::use_nonce();
+    let res = use_context::<leptos_axum::ResponseOptions>();
+    if let (Some(nonce), Some(res)) = (nonce, res) {
+        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce, dev_reload)) {
+            res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
