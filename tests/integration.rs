@@ -36,6 +36,9 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 use url::Url;
 
+/// The browser binding (CSRF cookie value) the flow-level tests present.
+const BINDING: [u8; 16] = [42; 16];
+
 fn admin_url() -> String {
     std::env::var("HYDRA_ADMIN_URL").unwrap_or_else(|_| "http://127.0.0.1:4445".into())
 }
@@ -309,7 +312,7 @@ async fn prompt_shows_the_app_and_hides_the_challenge() {
         other => panic!("expected pending, got {other:?}"),
     }
 
-    match flow::prompt(&state, &challenge).await.unwrap() {
+    match flow::prompt(&state, &challenge, &BINDING).await.unwrap() {
         PromptStep::Ask(p) => {
             assert_eq!(p.subject, "alice");
             let app = p.app.unwrap();
@@ -326,9 +329,9 @@ async fn sign_out_completes_and_a_second_submit_is_harmless() {
     let rp = Rp::login("it-accept", "Accept App").await;
     let challenge = rp.start_logout("st-accept").await;
     let state = state();
-    let ticket = ticket_of(flow::prompt(&state, &challenge).await.unwrap());
+    let ticket = ticket_of(flow::prompt(&state, &challenge, &BINDING).await.unwrap());
 
-    let to = flow::decide(&state, &ticket, Decision::Accept)
+    let to = flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
         .await
         .unwrap();
     assert_eq!(to.origin(), Url::parse(&public_url()).unwrap().origin());
@@ -347,14 +350,14 @@ async fn sign_out_completes_and_a_second_submit_is_harmless() {
     );
 
     // Hydra now answers 410; a resubmit (back button) continues to the same place.
-    let again = flow::decide(&state, &ticket, Decision::Accept)
+    let again = flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
         .await
         .unwrap();
     assert!(
         again.as_str().contains("/oauth2/sessions/logout"),
         "{again}"
     );
-    match flow::prompt(&state, &challenge).await.unwrap() {
+    match flow::prompt(&state, &challenge, &BINDING).await.unwrap() {
         PromptStep::Redirect(u) => assert_eq!(u.origin(), again.origin()),
         PromptStep::Ask(_) => panic!("a completed logout must not prompt again"),
     }
@@ -365,9 +368,9 @@ async fn stay_signed_in_is_final() {
     let rp = Rp::login("it-reject", "Reject App").await;
     let challenge = rp.start_logout("st-reject").await;
     let state = state();
-    let ticket = ticket_of(flow::prompt(&state, &challenge).await.unwrap());
+    let ticket = ticket_of(flow::prompt(&state, &challenge, &BINDING).await.unwrap());
 
-    let to = flow::decide(&state, &ticket, Decision::Reject)
+    let to = flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
         .await
         .unwrap();
     assert_eq!(to.as_str(), format!("{}?state=st-reject", rp.post_logout));
@@ -377,7 +380,7 @@ async fn stay_signed_in_is_final() {
     );
 
     // Hydra would revive a rejected request on accept; we must not.
-    let err = flow::decide(&state, &ticket, Decision::Accept)
+    let err = flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
         .await
         .unwrap_err();
     assert_eq!(err.error, AppError::NotFound);
@@ -386,7 +389,9 @@ async fn stay_signed_in_is_final() {
         "still signed in after the late accept"
     );
     assert_eq!(
-        flow::prompt(&state, &challenge).await.unwrap_err(),
+        flow::prompt(&state, &challenge, &BINDING)
+            .await
+            .unwrap_err(),
         AppError::NotFound
     );
 }
@@ -395,16 +400,16 @@ async fn stay_signed_in_is_final() {
 async fn unknown_and_malformed_challenges() {
     let state = state();
     assert_eq!(
-        flow::prompt(&state, "00000000-0000-0000-0000-000000000000")
+        flow::prompt(&state, "00000000-0000-0000-0000-000000000000", &BINDING)
             .await
             .unwrap_err(),
         AppError::NotFound
     );
     assert_eq!(
-        flow::prompt(&state, "").await.unwrap_err(),
+        flow::prompt(&state, "", &BINDING).await.unwrap_err(),
         AppError::BadRequest
     );
-    let forged = flow::decide(&state, "not-a-ticket", Decision::Accept)
+    let forged = flow::decide(&state, "not-a-ticket", Some(&BINDING), Decision::Accept)
         .await
         .unwrap_err();
     assert_eq!(forged.error, AppError::Forbidden);
@@ -478,13 +483,68 @@ async fn plain_html_flow_over_http() {
         .and_then(|rest| rest.split('"').next())
         .expect("ticket input")
         .to_owned();
+    let set_cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set_cookie.starts_with("logout_csrf="), "{set_cookie}");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let post = |body: String, extra: &[(&str, &str)]| {
+        let mut req = Request::post("/api/logout/decide")
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        req.body(Body::from(body)).unwrap()
+    };
+
+    // Forgeries first: each is refused and the request stays pending.
+    let forbidden = "/error?error=forbidden";
+    for (why, extra) in [
+        ("no CSRF cookie", vec![]),
+        (
+            "another browser's cookie",
+            vec![("cookie", "logout_csrf=AAAAAAAAAAAAAAAAAAAAAA")],
+        ),
+        (
+            "cross-site fetch metadata",
+            vec![
+                ("cookie", cookie.as_str()),
+                ("sec-fetch-site", "cross-site"),
+            ],
+        ),
+        (
+            "foreign Origin",
+            vec![
+                ("cookie", cookie.as_str()),
+                ("origin", "https://evil.test"),
+                ("host", "127.0.0.1:3000"),
+            ],
+        ),
+    ] {
+        let (status, headers, _) = send(
+            app.clone(),
+            post(format!("ticket={ticket}&decision=accept"), &extra),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{why}");
+        assert_eq!(headers[header::LOCATION], forbidden, "{why}");
+    }
+    assert!(
+        rp.login_is_skipped().await,
+        "a forged decision signed the user out"
+    );
+
     let (status, headers, _) = send(
         app.clone(),
-        Request::post("/api/logout/decide")
-            .header(header::ACCEPT, "text/html")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("ticket={ticket}&decision=reject")))
-            .unwrap(),
+        post(
+            format!("ticket={ticket}&decision=reject"),
+            &[
+                ("cookie", cookie.as_str()),
+                ("sec-fetch-site", "same-origin"),
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000"),
+            ],
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -497,11 +557,10 @@ async fn plain_html_flow_over_http() {
     // is sent back to the prompt, which explains the link is no longer valid.
     let (status, headers, _) = send(
         app.clone(),
-        Request::post("/api/logout/decide")
-            .header(header::ACCEPT, "text/html")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("ticket={ticket}&decision=accept")))
-            .unwrap(),
+        post(
+            format!("ticket={ticket}&decision=accept"),
+            &[("cookie", cookie.as_str())],
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);

@@ -10,10 +10,11 @@ use crate::error::AppError;
 /// the page shows. Runs during server rendering of `/logout`.
 #[server(endpoint = "logout/prompt")]
 pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppError> {
-    use crate::server::{flow, respond, state::AppState};
+    use crate::server::{csrf, flow, respond, state::AppState};
 
     let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
-    match flow::prompt(&state, &logout_challenge).await? {
+    let binding = csrf::ensure_binding(state.config.cookie_secure).ok_or(AppError::Unavailable)?;
+    match flow::prompt(&state, &logout_challenge, &binding).await? {
         flow::PromptStep::Ask(prompt) => Ok(PromptOutcome::Ask(prompt)),
         flow::PromptStep::Redirect(url) => {
             respond::redirect(url.as_str());
@@ -30,10 +31,21 @@ pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppE
 /// so they are redirected to a page describing the problem.
 #[server(endpoint = "logout/decide")]
 pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> {
-    use crate::server::{flow, respond, state::AppState};
+    use crate::server::{csrf, flow, respond, state::AppState};
+    use http::request::Parts;
 
     let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
-    match flow::decide(&state, &ticket, decision).await {
+    let parts = use_context::<Parts>().ok_or(AppError::Unavailable)?;
+    if !csrf::same_origin_request(&parts) {
+        tracing::warn!("refused a cross-site logout decision");
+        if respond::is_plain_form_post() {
+            respond::redirect(&format!("/error?error={}", AppError::Forbidden.code()));
+            return Ok(());
+        }
+        return Err(AppError::Forbidden);
+    }
+    let binding = csrf::binding_from(&parts, state.config.cookie_secure);
+    match flow::decide(&state, &ticket, binding.as_ref(), decision).await {
         Ok(url) => {
             respond::redirect(url.as_str());
             Ok(())

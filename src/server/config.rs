@@ -32,6 +32,9 @@ pub struct Config {
     /// `SKIP_LOGOUT_CONSENT_CLIENTS` (comma-separated). Never applies to
     /// user-initiated logouts.
     pub skip_consent_clients: Vec<String>,
+    /// Whether the CSRF cookie is `Secure` (and `__Host-` prefixed): `COOKIE_SECURE`
+    /// (`true`/`false`), default true when `HYDRA_PUBLIC_URL` is https.
+    pub cookie_secure: bool,
     /// Total time budget for one call to Hydra: `HYDRA_TIMEOUT_MS` (default 5000).
     pub hydra_timeout: Duration,
     /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
@@ -178,12 +181,23 @@ impl Config {
             })
             .unwrap_or_default();
 
+        let cookie_secure = match env.get("COOKIE_SECURE").as_deref().map(str::trim) {
+            Some("true" | "1") => Some(true),
+            Some("false" | "0") => Some(false),
+            Some(_) => {
+                problems.push("COOKIE_SECURE must be true or false".into());
+                None
+            }
+            None => None,
+        };
+
         let hydra_timeout = parse_millis(env, "HYDRA_TIMEOUT_MS", 5_000, &mut problems);
         let hydra_connect_timeout =
             parse_millis(env, "HYDRA_CONNECT_TIMEOUT_MS", 2_000, &mut problems);
 
         match (admin_url, public_url) {
             (Some(admin_url), Some(public_url)) if problems.is_empty() => Ok(Config {
+                cookie_secure: cookie_secure.unwrap_or(public_url.scheme() == "https"),
                 admin_url,
                 public_url,
                 api_key,

@@ -7,7 +7,7 @@ use url::Url;
 use super::{
     hydra::{AcceptLogout, GetLogout, HydraError, LogoutRequest, OAuth2Client, RejectLogout},
     state::AppState,
-    ticket::TicketError,
+    ticket::{Binding, TicketError},
 };
 use crate::{
     error::AppError,
@@ -169,7 +169,13 @@ fn audit(req: &LogoutRequest, outcome: &'static str) {
 }
 
 /// `GET /logout?logout_challenge=…`.
-pub async fn prompt(state: &AppState, raw_challenge: &str) -> Result<PromptStep, AppError> {
+///
+/// `binding` is the browser's CSRF cookie value the ticket gets sealed to.
+pub async fn prompt(
+    state: &AppState,
+    raw_challenge: &str,
+    binding: &Binding,
+) -> Result<PromptStep, AppError> {
     let challenge = LogoutChallenge::parse(raw_challenge).ok_or(AppError::BadRequest)?;
     let req = match state
         .hydra
@@ -200,7 +206,7 @@ pub async fn prompt(state: &AppState, raw_challenge: &str) -> Result<PromptStep,
             AcceptLogout::Expired => Err(AppError::Expired),
         };
     }
-    let ticket = state.tickets.seal(&challenge).ok_or_else(|| {
+    let ticket = state.tickets.seal(&challenge, binding).ok_or_else(|| {
         tracing::error!("could not seal a ticket (no randomness?)");
         AppError::Unavailable
     })?;
@@ -216,18 +222,24 @@ pub async fn prompt(state: &AppState, raw_challenge: &str) -> Result<PromptStep,
 }
 
 /// `POST` of the prompt's form. Returns where the browser goes next.
+///
+/// `binding` is the CSRF cookie the browser sent with the form, if any.
 pub async fn decide(
     state: &AppState,
     ticket: &str,
+    binding: Option<&Binding>,
     decision: Decision,
 ) -> Result<Url, DecideFailure> {
-    let challenge = state.tickets.open(ticket).map_err(|e| DecideFailure {
-        error: match e {
-            TicketError::Invalid => AppError::Forbidden,
-            TicketError::Expired => AppError::Expired,
-        },
-        challenge: None,
-    })?;
+    let challenge = state
+        .tickets
+        .open(ticket, binding)
+        .map_err(|e| DecideFailure {
+            error: match e {
+                TicketError::Invalid | TicketError::WrongBrowser => AppError::Forbidden,
+                TicketError::Expired => AppError::Expired,
+            },
+            challenge: None,
+        })?;
     let fail = |error| DecideFailure::new(error, &challenge);
 
     // Re-read before acting: a request Hydra reports as rejected or unknown must

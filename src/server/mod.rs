@@ -3,6 +3,7 @@
 //! reqwest, tokio nor the API key can reach the browser bundle.
 
 pub mod config;
+pub mod csrf;
 pub mod flow;
 pub mod headers;
 pub mod hydra;

@@ -6,6 +6,9 @@
 //! challenge encrypted and authenticated (XChaCha20-Poly1305) under a key derived
 //! from `LOGOUT_UI_SECRET`, with the time it was issued. Any replica with the same
 //! secret can open it, so the service stays stateless.
+//!
+//! A ticket is also bound to the browser's CSRF cookie (`server::csrf`): it opens
+//! only together with the cookie value it was sealed for.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -24,14 +27,22 @@ const NONCE_LEN: usize = 24;
 /// Longer than Hydra's default request lifetime (30 min): Hydra remains the
 /// authority on expiry; this only bounds how long a copied form stays useful.
 pub const TICKET_LIFETIME: Duration = Duration::from_secs(2 * 60 * 60);
-/// Largest ticket we try to open: nonce + timestamp + challenge + tag, base64.
-pub const MAX_TICKET_LEN: usize = (NONCE_LEN + 8 + MAX_CHALLENGE_LEN + 16) * 4 / 3 + 4;
+/// Length of the browser binding (the CSRF cookie's raw value).
+pub const BINDING_LEN: usize = 16;
+/// Largest ticket we try to open: nonce + timestamp + binding + challenge + tag, base64.
+pub const MAX_TICKET_LEN: usize =
+    (NONCE_LEN + 8 + BINDING_LEN + MAX_CHALLENGE_LEN + 16) * 4 / 3 + 4;
+
+/// The per-browser value a ticket is bound to.
+pub type Binding = [u8; BINDING_LEN];
 
 /// Why a ticket could not be opened.
 #[derive(Debug, PartialEq, Eq)]
 pub enum TicketError {
     /// Not one of ours, or tampered with.
     Invalid,
+    /// Ours, but sealed for another browser (CSRF cookie missing or different).
+    WrongBrowser,
     /// Ours, but older than [`TICKET_LIFETIME`].
     Expired,
 }
@@ -62,16 +73,22 @@ impl TicketKey {
         })
     }
 
-    pub fn seal(&self, challenge: &LogoutChallenge) -> Option<String> {
-        self.seal_at(challenge, SystemTime::now())
+    pub fn seal(&self, challenge: &LogoutChallenge, binding: &Binding) -> Option<String> {
+        self.seal_at(challenge, binding, SystemTime::now())
     }
 
-    fn seal_at(&self, challenge: &LogoutChallenge, now: SystemTime) -> Option<String> {
+    fn seal_at(
+        &self,
+        challenge: &LogoutChallenge,
+        binding: &Binding,
+        now: SystemTime,
+    ) -> Option<String> {
         let mut nonce = [0u8; NONCE_LEN];
         getrandom::getrandom(&mut nonce).ok()?;
         let issued = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
-        let mut plain = Vec::with_capacity(8 + challenge.as_str().len());
+        let mut plain = Vec::with_capacity(8 + BINDING_LEN + challenge.as_str().len());
         plain.extend_from_slice(&issued.to_be_bytes());
+        plain.extend_from_slice(binding);
         plain.extend_from_slice(challenge.as_str().as_bytes());
         let sealed = self
             .cipher
@@ -89,11 +106,22 @@ impl TicketKey {
         Some(URL_SAFE_NO_PAD.encode(out))
     }
 
-    pub fn open(&self, ticket: &str) -> Result<LogoutChallenge, TicketError> {
-        self.open_at(ticket, SystemTime::now())
+    /// Opens a ticket presented together with `binding` (`None`: the browser sent
+    /// no CSRF cookie).
+    pub fn open(
+        &self,
+        ticket: &str,
+        binding: Option<&Binding>,
+    ) -> Result<LogoutChallenge, TicketError> {
+        self.open_at(ticket, binding, SystemTime::now())
     }
 
-    fn open_at(&self, ticket: &str, now: SystemTime) -> Result<LogoutChallenge, TicketError> {
+    fn open_at(
+        &self,
+        ticket: &str,
+        binding: Option<&Binding>,
+        now: SystemTime,
+    ) -> Result<LogoutChallenge, TicketError> {
         if ticket.len() > MAX_TICKET_LEN {
             return Err(TicketError::Invalid);
         }
@@ -114,7 +142,10 @@ impl TicketKey {
                 },
             )
             .map_err(|_| TicketError::Invalid)?;
-        let (issued, challenge) = plain.split_first_chunk::<8>().ok_or(TicketError::Invalid)?;
+        let (issued, rest) = plain.split_first_chunk::<8>().ok_or(TicketError::Invalid)?;
+        let (sealed_binding, challenge) = rest
+            .split_first_chunk::<BINDING_LEN>()
+            .ok_or(TicketError::Invalid)?;
         let issued = UNIX_EPOCH + Duration::from_secs(u64::from_be_bytes(*issued));
         match now.duration_since(issued) {
             Ok(age) if age > TICKET_LIFETIME => return Err(TicketError::Expired),
@@ -125,6 +156,11 @@ impl TicketKey {
             }
             _ => {}
         }
+        // Both values are secret-derived and fixed-length; a plain comparison
+        // leaks nothing an attacker could not learn from the cookie itself.
+        if binding != Some(sealed_binding) {
+            return Err(TicketError::WrongBrowser);
+        }
         let challenge = std::str::from_utf8(challenge).map_err(|_| TicketError::Invalid)?;
         LogoutChallenge::parse(challenge).ok_or(TicketError::Invalid)
     }
@@ -134,6 +170,8 @@ impl TicketKey {
 mod tests {
     use super::*;
 
+    const B: Binding = [7u8; BINDING_LEN];
+
     fn key(s: &str) -> TicketKey {
         TicketKey::from_secret(&SecretString::from(s.to_owned()))
     }
@@ -142,20 +180,27 @@ mod tests {
     fn round_trip_hides_the_challenge() {
         let k = key("0123456789abcdef0123456789abcdef");
         let c = LogoutChallenge::parse("my-very-visible-challenge").unwrap();
-        let t = k.seal(&c).unwrap();
+        let t = k.seal(&c, &B).unwrap();
         assert!(!t.contains("visible"));
-        assert_eq!(k.open(&t).unwrap(), c);
+        assert_eq!(k.open(&t, Some(&B)).unwrap(), c);
         // Two seals of the same challenge differ (fresh nonce).
-        assert_ne!(t, k.seal(&c).unwrap());
+        assert_ne!(t, k.seal(&c, &B).unwrap());
     }
 
     #[test]
     fn replicas_with_the_same_secret_agree() {
         let c = LogoutChallenge::parse("abc").unwrap();
-        let t = key("0123456789abcdef0123456789abcdef").seal(&c).unwrap();
-        assert_eq!(key("0123456789abcdef0123456789abcdef").open(&t).unwrap(), c);
+        let t = key("0123456789abcdef0123456789abcdef")
+            .seal(&c, &B)
+            .unwrap();
         assert_eq!(
-            key("another-secret-another-secret-xx").open(&t),
+            key("0123456789abcdef0123456789abcdef")
+                .open(&t, Some(&B))
+                .unwrap(),
+            c
+        );
+        assert_eq!(
+            key("another-secret-another-secret-xx").open(&t, Some(&B)),
             Err(TicketError::Invalid)
         );
     }
@@ -163,15 +208,31 @@ mod tests {
     #[test]
     fn tampering_and_garbage_are_invalid() {
         let k = key("0123456789abcdef0123456789abcdef");
-        let t = k.seal(&LogoutChallenge::parse("abc").unwrap()).unwrap();
+        let t = k.seal(&LogoutChallenge::parse("abc").unwrap(), &B).unwrap();
         let mut bytes = t.clone().into_bytes();
         let last = bytes.len() - 2;
         bytes[last] = if bytes[last] == b'A' { b'B' } else { b'A' };
         let tampered = String::from_utf8(bytes).unwrap();
-        assert_eq!(k.open(&tampered), Err(TicketError::Invalid));
+        assert_eq!(k.open(&tampered, Some(&B)), Err(TicketError::Invalid));
         for junk in ["", "%%%", "abc", &"A".repeat(MAX_TICKET_LEN + 1)] {
-            assert_eq!(k.open(junk), Err(TicketError::Invalid), "{junk:.20}");
+            assert_eq!(
+                k.open(junk, Some(&B)),
+                Err(TicketError::Invalid),
+                "{junk:.20}"
+            );
         }
+    }
+
+    #[test]
+    fn a_ticket_opens_only_with_its_browser_binding() {
+        let k = key("0123456789abcdef0123456789abcdef");
+        let t = k.seal(&LogoutChallenge::parse("abc").unwrap(), &B).unwrap();
+        assert_eq!(k.open(&t, None), Err(TicketError::WrongBrowser));
+        assert_eq!(
+            k.open(&t, Some(&[8u8; BINDING_LEN])),
+            Err(TicketError::WrongBrowser)
+        );
+        assert!(k.open(&t, Some(&B)).is_ok());
     }
 
     #[test]
@@ -179,19 +240,19 @@ mod tests {
         let k = key("0123456789abcdef0123456789abcdef");
         let c = LogoutChallenge::parse("abc").unwrap();
         let then = SystemTime::now() - TICKET_LIFETIME - Duration::from_secs(1);
-        let t = k.seal_at(&c, then).unwrap();
-        assert_eq!(k.open(&t), Err(TicketError::Expired));
+        let t = k.seal_at(&c, &B, then).unwrap();
+        assert_eq!(k.open(&t, Some(&B)), Err(TicketError::Expired));
         let future = SystemTime::now() + Duration::from_secs(3600);
-        let t = k.seal_at(&c, future).unwrap();
-        assert_eq!(k.open(&t), Err(TicketError::Invalid));
+        let t = k.seal_at(&c, &B, future).unwrap();
+        assert_eq!(k.open(&t, Some(&B)), Err(TicketError::Invalid));
     }
 
     #[test]
     fn longest_challenge_fits_the_ticket_bound() {
         let k = key("0123456789abcdef0123456789abcdef");
         let c = LogoutChallenge::parse(&"x".repeat(MAX_CHALLENGE_LEN)).unwrap();
-        let t = k.seal(&c).unwrap();
+        let t = k.seal(&c, &B).unwrap();
         assert!(t.len() <= MAX_TICKET_LEN);
-        assert_eq!(k.open(&t).unwrap(), c);
+        assert_eq!(k.open(&t, Some(&B)).unwrap(), c);
     }
 }

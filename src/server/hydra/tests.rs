@@ -58,6 +58,7 @@ fn config(admin: &Url, key: Option<&str>) -> Config {
         home_url: None,
         ticket_secret: None,
         skip_consent_clients: Vec::new(),
+        cookie_secure: false,
         hydra_timeout: Duration::from_millis(300),
         hydra_connect_timeout: Duration::from_millis(300),
     }
