@@ -13,9 +13,11 @@ LOGS="$ROOT/target/test-logs"
 mkdir -p "$LOGS"
 passed=0 failed=0 broken=()
 
+EXPIRY_HYDRA=(env HYDRA_INSTANCE=expiry HYDRA_PUBLIC_PORT=4454 HYDRA_ADMIN_PORT=4455)
 cleanup() {
   "$ROOT/scripts/support.sh" stop >/dev/null 2>&1 || true
   "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
+  "${EXPIRY_HYDRA[@]}" "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -50,12 +52,17 @@ count_cargo unit
 export HYDRA_ADMIN_URL=http://127.0.0.1:4445 HYDRA_PUBLIC_URL=http://127.0.0.1:4444
 step hydra "$ROOT/scripts/hydra.sh" start
 step support "$ROOT/scripts/support.sh" start
+# A second Hydra whose requests expire after 2 s, for the expiry tests.
+export HYDRA_EXPIRY_ADMIN_URL=http://127.0.0.1:4455 HYDRA_EXPIRY_PUBLIC_URL=http://127.0.0.1:4454
+step hydra-expiry "${EXPIRY_HYDRA[@]}" TTL_LOGIN_CONSENT_REQUEST=2s "$ROOT/scripts/hydra.sh" start
 
 # Serially: Hydra on SQLite deadlocks under parallel writes (see testenv/README.md).
 step integration cargo test --features ssr --test integration -- --test-threads=1
 count_cargo integration
 
 # Builds the release (what ships), serves it on 127.0.0.1:3000, runs Playwright.
+export HOME_URL=http://127.0.0.1:5555/
+export SKIP_LOGOUT_CONSENT_CLIENTS=rp-allowlisted-js,rp-allowlisted-nojs
 step e2e cargo leptos end-to-end --release
 if line=$(grep -E '^playwright: [0-9]+ passed, [0-9]+ failed' "$LOGS/e2e.log" | tail -1); then
   p=$(sed -E 's/^playwright: ([0-9]+) passed.*/\1/' <<<"$line")

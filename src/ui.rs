@@ -85,7 +85,12 @@ fn set_status(_code: u16) {
 
 /// A full-page explanation of an [`AppError`], served with its HTTP status.
 #[component]
-pub fn ErrorView(error: AppError) -> impl IntoView {
+pub fn ErrorView(
+    error: AppError,
+    /// For an expired request: where to start signing out again.
+    #[prop(optional, into)]
+    restart_url: Option<String>,
+) -> impl IntoView {
     set_status(error.status_code());
     view! {
         <Card>
@@ -101,6 +106,16 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
                             // An empty href reloads this very URL without repeating it in the page.
                             <a href="" class="btn btn-primary">
                                 "Try again"
+                            </a>
+                        </p>
+                    }
+                })}
+            {restart_url
+                .map(|href| {
+                    view! {
+                        <p class="mt-6">
+                            <a href=href class="btn btn-primary" data-testid="restart">
+                                "Start signing out again"
                             </a>
                         </p>
                     }

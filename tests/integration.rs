@@ -39,16 +39,48 @@ use url::Url;
 /// The browser binding (CSRF cookie value) the flow-level tests present.
 const BINDING: [u8; 16] = [42; 16];
 
-fn admin_url() -> String {
-    std::env::var("HYDRA_ADMIN_URL").unwrap_or_else(|_| "http://127.0.0.1:4445".into())
+/// Which Hydra a test talks to: the main one, or the one with short-lived
+/// requests (`TTL_LOGIN_CONSENT_REQUEST=2s`) for expiry tests.
+#[derive(Clone, Copy)]
+enum Hydra {
+    Main,
+    ShortTtl,
 }
+
+impl Hydra {
+    fn admin(self) -> String {
+        match self {
+            Hydra::Main => std::env::var("HYDRA_ADMIN_URL"),
+            Hydra::ShortTtl => std::env::var("HYDRA_EXPIRY_ADMIN_URL"),
+        }
+        .unwrap_or_else(|_| match self {
+            Hydra::Main => "http://127.0.0.1:4445".into(),
+            Hydra::ShortTtl => "http://127.0.0.1:4455".into(),
+        })
+    }
+    fn public(self) -> String {
+        match self {
+            Hydra::Main => std::env::var("HYDRA_PUBLIC_URL"),
+            Hydra::ShortTtl => std::env::var("HYDRA_EXPIRY_PUBLIC_URL"),
+        }
+        .unwrap_or_else(|_| match self {
+            Hydra::Main => "http://127.0.0.1:4444".into(),
+            Hydra::ShortTtl => "http://127.0.0.1:4454".into(),
+        })
+    }
+}
+
 fn public_url() -> String {
-    std::env::var("HYDRA_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:4444".into())
+    Hydra::Main.public()
 }
 
 fn state() -> AppState {
-    let admin = admin_url();
-    let public = public_url();
+    state_for(Hydra::Main)
+}
+
+fn state_for(hydra: Hydra) -> AppState {
+    let admin = hydra.admin();
+    let public = hydra.public();
     let config = Config::from_env(&[
         ("HYDRA_ADMIN_URL", admin.as_str()),
         ("HYDRA_PUBLIC_URL", public.as_str()),
@@ -75,6 +107,7 @@ fn unique(prefix: &str) -> String {
 
 /// A relying party registered in Hydra, logged in through a cookie-keeping client.
 struct Rp {
+    hydra: Hydra,
     client_id: String,
     post_logout: String,
     browser: reqwest::Client,
@@ -82,30 +115,34 @@ struct Rp {
     admin: reqwest::Client,
 }
 
-async fn ensure_hydra(admin: &reqwest::Client) {
+async fn ensure_hydra(admin: &reqwest::Client, hydra: Hydra) {
     let ready = admin
-        .get(format!("{}/health/ready", admin_url()))
+        .get(format!("{}/health/ready", hydra.admin()))
         .send()
         .await;
     assert!(
         ready.is_ok_and(|r| r.status().is_success()),
-        "Hydra's admin API at {} is not ready: start it with scripts/hydra.sh start",
-        admin_url()
+        "Hydra's admin API at {} is not ready: start it with scripts/test.sh (or scripts/hydra.sh start)",
+        hydra.admin()
     );
 }
 
 impl Rp {
     async fn login(name: &str, client_name: &str) -> Rp {
+        Rp::login_at(Hydra::Main, name, client_name).await
+    }
+
+    async fn login_at(hydra: Hydra, name: &str, client_name: &str) -> Rp {
         let admin = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
             .unwrap();
-        ensure_hydra(&admin).await;
+        ensure_hydra(&admin, hydra).await;
         let client_id = unique(name);
         let redirect = format!("http://127.0.0.1:5599/{client_id}/callback");
         let post_logout = format!("http://127.0.0.1:5599/{client_id}/logged-out");
         let created = admin
-            .post(format!("{}/admin/clients", admin_url()))
+            .post(format!("{}/admin/clients", hydra.admin()))
             .json(&json!({
                 "client_id": client_id,
                 "client_secret": "integration-test-secret",
@@ -134,7 +171,7 @@ impl Rp {
             .timeout(Duration::from_secs(10))
             .build()
             .unwrap();
-        let mut next = Url::parse(&format!("{}/oauth2/auth", public_url())).unwrap();
+        let mut next = Url::parse(&format!("{}/oauth2/auth", hydra.public())).unwrap();
         next.query_pairs_mut()
             .append_pair("response_type", "code")
             .append_pair("client_id", &client_id)
@@ -162,7 +199,7 @@ impl Rp {
                 let r: Value = admin
                     .put(format!(
                         "{}/admin/oauth2/auth/requests/login/accept?login_challenge={}",
-                        admin_url(),
+                        hydra.admin(),
                         urlencode(&c)
                     ))
                     .json(&json!({"subject": "alice", "remember": true, "remember_for": 0}))
@@ -177,7 +214,7 @@ impl Rp {
                 let r: Value = admin
                     .put(format!(
                         "{}/admin/oauth2/auth/requests/consent/accept?consent_challenge={}",
-                        admin_url(),
+                        hydra.admin(),
                         urlencode(&c)
                     ))
                     .json(&json!({"grant_scope": ["openid"], "remember": true}))
@@ -197,7 +234,7 @@ impl Rp {
         }
         let code = code.expect("the authorization flow did not return a code");
         let tokens: Value = browser
-            .post(format!("{}/oauth2/token", public_url()))
+            .post(format!("{}/oauth2/token", hydra.public()))
             .form(&[
                 ("grant_type", "authorization_code"),
                 ("code", code.as_str()),
@@ -213,6 +250,7 @@ impl Rp {
             .unwrap();
         let id_token = tokens["id_token"].as_str().expect("id_token").to_owned();
         Rp {
+            hydra,
             client_id,
             post_logout,
             browser,
@@ -223,7 +261,8 @@ impl Rp {
 
     /// Starts an RP-initiated logout; returns the challenge Hydra sends to the UI.
     async fn start_logout(&self, state: &str) -> String {
-        let mut url = Url::parse(&format!("{}/oauth2/sessions/logout", public_url())).unwrap();
+        let mut url =
+            Url::parse(&format!("{}/oauth2/sessions/logout", self.hydra.public())).unwrap();
         url.query_pairs_mut()
             .append_pair("id_token_hint", &self.id_token)
             .append_pair("post_logout_redirect_uri", &self.post_logout)
@@ -245,11 +284,24 @@ impl Rp {
             .expect("logout_challenge")
     }
 
+    /// Starts a user-initiated logout (no ID token), relying on Hydra's cookie.
+    async fn start_user_logout(&self) -> String {
+        let url = format!("{}/oauth2/sessions/logout", self.hydra.public());
+        let res = self.browser.get(url).send().await.unwrap();
+        let location = Url::parse(res.headers()[header::LOCATION].to_str().unwrap()).unwrap();
+        assert_eq!(location.path(), "/logout", "{location}");
+        location
+            .query_pairs()
+            .find(|(k, _)| k == "logout_challenge")
+            .map(|(_, v)| v.into_owned())
+            .expect("logout_challenge")
+    }
+
     /// Whether Hydra still has the user's session: a new authorization request
     /// skips login exactly when it does.
     async fn login_is_skipped(&self) -> bool {
         let redirect = format!("http://127.0.0.1:5599/{}/callback", self.client_id);
-        let mut url = Url::parse(&format!("{}/oauth2/auth", public_url())).unwrap();
+        let mut url = Url::parse(&format!("{}/oauth2/auth", self.hydra.public())).unwrap();
         url.query_pairs_mut()
             .append_pair("response_type", "code")
             .append_pair("client_id", &self.client_id)
@@ -268,7 +320,7 @@ impl Rp {
             .admin
             .get(format!(
                 "{}/admin/oauth2/auth/requests/login?login_challenge={}",
-                admin_url(),
+                self.hydra.admin(),
                 urlencode(&challenge)
             ))
             .send()
@@ -288,7 +340,7 @@ fn urlencode(s: &str) -> String {
 fn ticket_of(step: PromptStep) -> String {
     match step {
         PromptStep::Ask(p) => p.ticket,
-        PromptStep::Redirect(u) => panic!("expected a prompt, got a redirect to {u}"),
+        other => panic!("expected a prompt, got {other:?}"),
     }
 }
 
@@ -320,7 +372,7 @@ async fn prompt_shows_the_app_and_hides_the_challenge() {
             assert_eq!(app.client_uri.as_deref(), Some("https://app.example/"));
             assert!(!p.ticket.contains(&challenge));
         }
-        PromptStep::Redirect(u) => panic!("unexpected redirect to {u}"),
+        other => panic!("expected a prompt, got {other:?}"),
     }
 }
 
@@ -359,7 +411,7 @@ async fn sign_out_completes_and_a_second_submit_is_harmless() {
     );
     match flow::prompt(&state, &challenge, &BINDING).await.unwrap() {
         PromptStep::Redirect(u) => assert_eq!(u.origin(), again.origin()),
-        PromptStep::Ask(_) => panic!("a completed logout must not prompt again"),
+        other => panic!("a completed logout must not prompt again: {other:?}"),
     }
 }
 
@@ -620,4 +672,52 @@ async fn error_statuses_over_http() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// Needs the second Hydra (`TTL_LOGIN_CONSENT_REQUEST=2s`), started by scripts/test.sh.
+#[tokio::test]
+async fn expired_requests_offer_a_restart_and_refuse_decisions() {
+    let rp = Rp::login_at(Hydra::ShortTtl, "it-expiry", "Expiry App").await;
+    let challenge = rp.start_user_logout().await;
+    let state = state_for(Hydra::ShortTtl);
+    let ticket = ticket_of(flow::prompt(&state, &challenge, &BINDING).await.unwrap());
+
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+
+    match flow::prompt(&state, &challenge, &BINDING).await.unwrap() {
+        PromptStep::Expired(restart) => assert_eq!(
+            restart.as_str(),
+            format!("{}/oauth2/sessions/logout", Hydra::ShortTtl.public())
+        ),
+        other => panic!("expected expiry, got {other:?}"),
+    }
+    let err = flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
+        .await
+        .unwrap_err();
+    assert_eq!(err.error, AppError::Expired);
+    assert!(
+        rp.login_is_skipped().await,
+        "an expired request must not sign out"
+    );
+
+    // Over HTTP: 410 with a restart link, no ID token or challenge in the page.
+    let app = router(state);
+    let (status, _, html) = send(
+        app,
+        Request::get(format!(
+            "/logout?logout_challenge={}",
+            urlencode(&challenge)
+        ))
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(html.contains(r#"data-error="expired""#));
+    assert!(html.contains(&format!(
+        r#"href="{}/oauth2/sessions/logout""#,
+        Hydra::ShortTtl.public()
+    )));
+    assert!(!html.contains(&challenge));
 }

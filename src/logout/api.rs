@@ -20,6 +20,9 @@ pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppE
             respond::redirect(url.as_str());
             Ok(PromptOutcome::Redirected)
         }
+        flow::PromptStep::Expired(restart) => Ok(PromptOutcome::Expired {
+            restart_url: restart.into(),
+        }),
     }
 }
 

@@ -65,4 +65,7 @@ pub enum PromptOutcome {
     /// No question needed; the response is a redirect (already completed, or
     /// consent skipped by policy).
     Redirected,
+    /// The request expired before a decision. `restart_url` is on Hydra's public
+    /// origin and starts a new logout (it holds no ID token).
+    Expired { restart_url: String },
 }

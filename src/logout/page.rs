@@ -7,7 +7,10 @@ use super::{
     api::{load_prompt, Decide},
     AppInfo, LogoutPrompt, PromptOutcome,
 };
-use crate::ui::{Card, ErrorView, ExternalLink};
+use crate::{
+    error::AppError,
+    ui::{Card, ErrorView, ExternalLink},
+};
 
 /// `GET /logout?logout_challenge=…`. Rendered on the server with the logout
 /// request already loaded (the route uses `SsrMode::Async`, so the HTTP status and
@@ -37,6 +40,9 @@ pub fn LogoutPage() -> impl IntoView {
                             </Card>
                         }
                             .into_any()
+                    }
+                    Ok(PromptOutcome::Expired { restart_url }) => {
+                        view! { <ErrorView error=AppError::Expired restart_url /> }.into_any()
                     }
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                 }

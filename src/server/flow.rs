@@ -19,6 +19,8 @@ use crate::{
 pub enum PromptStep {
     Ask(LogoutPrompt),
     Redirect(Url),
+    /// Expired before a decision; the URL starts a new logout at Hydra.
+    Expired(Url),
 }
 
 /// A failed decision, with what is needed to send a no-JS browser somewhere useful.
@@ -157,6 +159,26 @@ pub fn return_location(state: &AppState, req: &LogoutRequest) -> String {
         .unwrap_or_else(|| "/stayed".to_owned())
 }
 
+/// Where to start over after expiry: the original `request_url` when it carries no
+/// ID token (user-initiated logouts, the only ones Hydra v2.3 sets an expiry on),
+/// else Hydra's bare logout endpoint. Both re-create a request at Hydra.
+fn restart_url(state: &AppState, req: Option<&LogoutRequest>) -> Url {
+    let original = req
+        .and_then(|r| r.request_url.as_deref())
+        .and_then(|raw| state.hydra.resolve_public(raw).ok())
+        .filter(|u| !u.query_pairs().any(|(k, _)| k == "id_token_hint"));
+    original.unwrap_or_else(|| {
+        let mut bare = state.hydra.public_url().clone();
+        let path = format!(
+            "{}/oauth2/sessions/logout",
+            bare.path().trim_end_matches('/')
+        );
+        bare.set_path(&path);
+        bare.set_query(None);
+        bare
+    })
+}
+
 fn audit(req: &LogoutRequest, outcome: &'static str) {
     tracing::info!(
         target: "audit",
@@ -186,10 +208,10 @@ pub async fn prompt(
         GetLogout::Pending(req) => req,
         GetLogout::Completed { redirect_to } => return Ok(PromptStep::Redirect(redirect_to)),
         GetLogout::NotFound => return Err(AppError::NotFound),
-        GetLogout::Expired => return Err(AppError::Expired),
+        GetLogout::Expired => return Ok(PromptStep::Expired(restart_url(state, None))),
     };
     if is_expired(&req) {
-        return Err(AppError::Expired);
+        return Ok(PromptStep::Expired(restart_url(state, Some(&req))));
     }
     if should_skip(state, &req) {
         return match state
