@@ -721,3 +721,279 @@ async fn expired_requests_offer_a_restart_and_refuse_decisions() {
     )));
     assert!(!html.contains(&challenge));
 }
+
+/// Log lines written while the guard lives, at every level.
+#[derive(Clone, Default)]
+struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
+    type Writer = CapturedLogs;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl CapturedLogs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// A full flow with a canary API key and logs captured at TRACE level: no
+/// response and no log line carries the key, the challenge, the ticket, the
+/// cookie or the ID token; one audit line records the decision.
+#[tokio::test]
+async fn secrets_stay_out_of_responses_and_logs() {
+    const CANARY: &str = "ory_apikey_CANARY0123456789canary";
+    let logs = CapturedLogs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let rp = Rp::login("it-secrets", "Secret App").await;
+    let challenge = rp.start_logout("st-secrets").await;
+    let config = Config::from_env(&[
+        ("HYDRA_ADMIN_URL", Hydra::Main.admin().as_str()),
+        ("HYDRA_PUBLIC_URL", Hydra::Main.public().as_str()),
+        ("ORY_API_KEY", CANARY),
+        (
+            "LOGOUT_UI_SECRET",
+            "integration-test-secret-0123456789abcdef",
+        ),
+    ])
+    .unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("hydra-logout-ui")
+        .build();
+    let app = router(build_state(config, options).unwrap());
+
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get(format!(
+                "/logout?logout_challenge={}",
+                urlencode(&challenge)
+            ))
+            .header(header::ACCEPT, "text/html")
+            .header("x-request-id", "req-canary-1")
+            .body(Body::empty())
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let mut seen = format!("{:?}", res.headers());
+    let cookie = res.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html =
+        String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    seen.push_str(&html);
+    let ticket = html
+        .split(r#"name="ticket" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+
+    // Extra fields naming a return address are ignored: never a URL from the form.
+    let res = app
+        .oneshot(
+            Request::post("/api/logout/decide")
+                .header(header::ACCEPT, "text/html")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, &cookie)
+                .header("x-request-id", "req-canary-2")
+                .body(Body::from(format!(
+                    "ticket={ticket}&decision=accept&redirect_to=https%3A%2F%2Fevil.test%2F&post_logout_redirect_uri=https%3A%2F%2Fevil.test%2F"
+                )))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!("{}/oauth2/sessions/logout?", Hydra::Main.public())),
+        "{location}"
+    );
+    seen.push_str(&format!("{:?}", res.headers()));
+    seen.push_str(&String::from_utf8_lossy(
+        &res.into_body().collect().await.unwrap().to_bytes(),
+    ));
+
+    assert!(!seen.contains(CANARY), "the API key reached a response");
+    assert!(
+        !seen.contains(&rp.id_token),
+        "the ID token reached a response"
+    );
+
+    let cookie_value = cookie.split_once('=').unwrap().1;
+    let logs = logs.text();
+    assert!(
+        logs.contains("response"),
+        "no request logs captured:\n{logs}"
+    );
+    for (what, secret) in [
+        ("API key", CANARY),
+        ("challenge", challenge.as_str()),
+        ("ticket", ticket.as_str()),
+        ("CSRF cookie", cookie_value),
+        ("ID token", rp.id_token.as_str()),
+    ] {
+        assert!(
+            !logs.contains(secret),
+            "the {what} reached the logs:\n{logs}"
+        );
+    }
+    let audit: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("logout decision"))
+        .collect();
+    assert_eq!(audit.len(), 1, "{logs}");
+    for field in [
+        "subject=alice",
+        &format!("client_id=\"{}\"", rp.client_id),
+        "outcome=\"accepted\"",
+        "req-canary-2",
+    ] {
+        assert!(
+            audit[0].contains(field),
+            "audit line lacks {field}: {}",
+            audit[0]
+        );
+    }
+}
+
+#[tokio::test]
+async fn oversized_requests_are_refused_early() {
+    let app = router(state());
+    let long_query = format!("/logout?logout_challenge={}", "a".repeat(20_000));
+    let (status, _, _) = send(
+        app.clone(),
+        Request::get(long_query).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::URI_TOO_LONG);
+
+    let mut req = Request::get("/logged-out");
+    for i in 0..40 {
+        req = req.header(format!("x-filler-{i}"), "v".repeat(1000));
+    }
+    let (status, _, _) = send(app.clone(), req.body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+
+    let (status, _, _) = send(
+        app,
+        Request::post("/api/logout/decide")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, "200000")
+            .body(Body::from(format!("ticket={}", "x".repeat(199_993))))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// Arbitrary query strings and form bodies never crash the server or produce a
+/// raw 500: malformed input gets 4xx, and a syntactically valid challenge with
+/// Hydra unreachable gets 503. Hydra is a closed port here on purpose.
+#[test]
+fn fuzzed_queries_and_forms_get_clear_statuses() {
+    use proptest::prelude::*;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // Leptos' executor attaches to the runtime current when the router is built.
+    let _entered = rt.enter();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let config = Config::from_env(&[
+        ("HYDRA_ADMIN_URL", dead.as_str()),
+        ("HYDRA_PUBLIC_URL", dead.as_str()),
+        ("HYDRA_CONNECT_TIMEOUT_MS", "200"),
+    ])
+    .unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("hydra-logout-ui")
+        .build();
+    let app = router(build_state(config, options).unwrap());
+
+    let query = prop_oneof![
+        "[a-zA-Z0-9%&=+_.~-]{0,200}",
+        "\\PC{0,80}".prop_map(|s| urlencode(&s)),
+        "(%[0-9A-Fa-f]{0,2}|[^ #]){0,60}",
+    ];
+    let body = prop_oneof![
+        "[a-z_]{0,8}=[^&]{0,40}(&[a-z_]{0,8}=[^&]{0,40}){0,4}",
+        "\\PC{0,200}",
+        Just("ticket=&decision=".to_owned()),
+        Just("ticket=x&decision=maybe".to_owned()),
+        Just("decision=accept".to_owned()),
+    ];
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 150,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&(query, body), |(query, body)| {
+            let (get_status, post_status) = rt.block_on(async {
+                let uri = format!("/logout?logout_challenge={query}");
+                let get = match Request::get(uri).body(Body::empty()) {
+                    Ok(req) => app.clone().oneshot(req).await.unwrap().status(),
+                    // Not even a valid URI: the HTTP layer refuses it before us.
+                    Err(_) => StatusCode::BAD_REQUEST,
+                };
+                let post = app
+                    .clone()
+                    .oneshot(
+                        Request::post("/api/logout/decide")
+                            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                            .body(Body::from(body.clone()))
+                            .unwrap(),
+                    )
+                    .await
+                    .unwrap()
+                    .status();
+                (get, post)
+            });
+            prop_assert!(
+                matches!(get_status.as_u16(), 200 | 303 | 400 | 404 | 414 | 503),
+                "GET ?logout_challenge={} -> {}",
+                query,
+                get_status
+            );
+            prop_assert!(
+                get_status != StatusCode::OK,
+                "a prompt without Hydra? {}",
+                query
+            );
+            prop_assert!(
+                matches!(post_status.as_u16(), 400 | 403),
+                "POST {:?} -> {}",
+                body,
+                post_status
+            );
+            Ok(())
+        })
+        .unwrap();
+}

@@ -55,6 +55,17 @@ mod tests {
         assert!(LogoutChallenge::parse("défi").is_none());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics_and_accepts_only_bounded_printable_ascii(raw in ".{0,64}|[ -~]{8000,8300}") {
+            if let Some(c) = LogoutChallenge::parse(&raw) {
+                proptest::prop_assert!(c.as_str().len() <= MAX_CHALLENGE_LEN);
+                proptest::prop_assert!(c.as_str().bytes().all(|b| b.is_ascii_graphic()));
+                proptest::prop_assert_eq!(c.as_str(), raw.as_str());
+            }
+        }
+    }
+
     #[test]
     fn debug_is_redacted() {
         let c = LogoutChallenge::parse("secret-challenge").unwrap();

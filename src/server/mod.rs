@@ -2,11 +2,13 @@
 //! client, state, HTTP plumbing. Declared behind `ssr` in `lib.rs`, so neither
 //! reqwest, tokio nor the API key can reach the browser bundle.
 
+pub mod api_errors;
 pub mod config;
 pub mod csrf;
 pub mod flow;
 pub mod headers;
 pub mod hydra;
+pub mod limits;
 pub mod respond;
 pub mod state;
 pub mod telemetry;
@@ -74,7 +76,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health/alive", get(|| async { "ok" }))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell));
-    telemetry::apply(headers::apply(app)).with_state(state)
+    let app = api_errors::apply(app);
+    telemetry::apply(headers::apply(limits::apply(app))).with_state(state)
 }
 
 /// Entry point of the binary.

@@ -247,6 +247,22 @@ mod tests {
         assert_eq!(k.open(&t, Some(&B)), Err(TicketError::Invalid));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn open_never_panics_on_arbitrary_input(raw in "\\PC{0,300}") {
+            let k = key("0123456789abcdef0123456789abcdef");
+            proptest::prop_assert!(k.open(&raw, Some(&B)).is_err());
+        }
+
+        #[test]
+        fn any_valid_challenge_round_trips(raw in "[!-~]{1,512}") {
+            let k = key("0123456789abcdef0123456789abcdef");
+            let c = LogoutChallenge::parse(&raw).unwrap();
+            let t = k.seal(&c, &B).unwrap();
+            proptest::prop_assert_eq!(k.open(&t, Some(&B)).unwrap(), c);
+        }
+    }
+
     #[test]
     fn longest_challenge_fits_the_ticket_bound() {
         let k = key("0123456789abcdef0123456789abcdef");

@@ -1,0 +1,71 @@
+//! Bounds on request size, enforced before any handler runs.
+//!
+//! The largest legitimate request is a decision post carrying a ticket for an
+//! 8 KiB challenge (about 11 KiB); a prompt URL is about as long. Anything far
+//! beyond is refused at once with a short page and the matching 4xx status.
+
+use axum::{
+    body::Body,
+    extract::Request,
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use http::{header, StatusCode};
+
+/// Longest accepted path + query.
+pub const MAX_URI_BYTES: usize = 16 * 1024;
+/// Largest accepted sum of header names and values.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+fn refuse(status: StatusCode, message: &'static str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{message}</title></head>\
+         <body><h1>{message}</h1><p>Please go back and try again.</p></body></html>"
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        Body::from(body),
+    )
+        .into_response()
+}
+
+/// Refuses over-long URIs (414) and oversized header sets (431).
+pub async fn bound_request(request: Request, next: Next) -> Response {
+    let uri_len = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |pq| pq.as_str().len());
+    if uri_len > MAX_URI_BYTES {
+        return refuse(StatusCode::URI_TOO_LONG, "This address is too long");
+    }
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return refuse(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "This request is too large",
+        );
+    }
+    let response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "This request is too large");
+    }
+    response
+}
+
+/// Applies the bounds to every route of `router`.
+pub fn apply<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) -> axum::Router<S> {
+    router
+        // Wraps the body itself, so it also bounds handlers that read the raw body
+        // (Leptos' server functions), not only axum extractors.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
+        .layer(axum::middleware::from_fn(bound_request))
+}
