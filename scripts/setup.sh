@@ -35,6 +35,13 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
     --features no_downloads
 fi
 
+# cargo-deny for the dependency policy (deny.toml).
+CARGO_DENY_VERSION=0.20.2
+if ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
+  log "installing cargo-deny $CARGO_DENY_VERSION (~5 min)"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+fi
+
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock exactly.
 WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)"
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then

@@ -43,6 +43,7 @@ count_cargo() {
 }
 
 step fmt cargo fmt --all -- --check
+step deny cargo deny check licenses bans sources
 step clippy-ssr cargo clippy --features ssr --all-targets -- -D warnings
 step clippy-hydrate cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
@@ -63,7 +64,11 @@ count_cargo integration
 # Builds the release (what ships), serves it on 127.0.0.1:3000, runs Playwright.
 export HOME_URL=http://127.0.0.1:5555/
 export SKIP_LOGOUT_CONSENT_CLIENTS=rp-allowlisted-js,rp-allowlisted-nojs
+# A canary API key, present while building and serving: it must appear in no
+# built asset (check-bundle) — self-hosted Hydra ignores the bearer header.
+export ORY_API_KEY=canary-e2e-api-key-0123456789
 step e2e cargo leptos end-to-end --release
+step bundle "$ROOT/scripts/check-bundle.sh"
 if line=$(grep -E '^playwright: [0-9]+ passed, [0-9]+ failed' "$LOGS/e2e.log" | tail -1); then
   p=$(sed -E 's/^playwright: ([0-9]+) passed.*/\1/' <<<"$line")
   f=$(sed -E 's/^playwright: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")

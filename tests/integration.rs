@@ -754,7 +754,7 @@ impl CapturedLogs {
 /// cookie or the ID token; one audit line records the decision.
 #[tokio::test]
 async fn secrets_stay_out_of_responses_and_logs() {
-    const CANARY: &str = "ory_apikey_CANARY0123456789canary";
+    const CANARY: &str = "canary-api-key-0123456789-canary";
     let logs = CapturedLogs::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(logs.clone())
