@@ -997,3 +997,62 @@ fn fuzzed_queries_and_forms_get_clear_statuses() {
         })
         .unwrap();
 }
+
+#[tokio::test]
+async fn health_and_metrics() {
+    let rp = Rp::login("it-metrics", "Metrics App").await;
+    let challenge = rp.start_logout("st-metrics").await;
+    let state = state();
+    let app = router(state.clone());
+    let get = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
+
+    let (status, _, body) = send(app.clone(), get("/health/alive")).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, r#"{"status":"ok"}"#)
+    );
+    let (status, _, _) = send(app.clone(), get("/health/ready")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let ticket = ticket_of(flow::prompt(&state, &challenge, &BINDING).await.unwrap());
+    flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
+        .await
+        .unwrap();
+    let (status, _, _) = send(app.clone(), get("/logged-out")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, headers, text) = send(app, get("/metrics")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    for line in [
+        r#"logout_ui_decisions_total{outcome="rejected"} 1"#,
+        r#"logout_ui_http_requests_total{route="/logged-out",status="200"} 1"#,
+        r#"logout_ui_http_requests_total{route="/health/ready",status="200"} 1"#,
+        r#"logout_ui_hydra_request_duration_seconds_count{operation="reject"} 1"#,
+        r#"logout_ui_hydra_request_duration_seconds_count{operation="ready"} 1"#,
+    ] {
+        assert!(text.contains(line), "missing {line} in:\n{text}");
+    }
+    assert!(!text.contains(&challenge));
+
+    // Hydra unreachable: not ready.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let config = Config::from_env(&[
+        ("HYDRA_ADMIN_URL", dead.as_str()),
+        ("HYDRA_PUBLIC_URL", dead.as_str()),
+    ])
+    .unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("hydra-logout-ui")
+        .build();
+    let app = router(build_state(config, options).unwrap());
+    let (status, _, body) = send(app.clone(), get("/health/ready")).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    let (status, _, _) = send(app, get("/health/alive")).await;
+    assert_eq!(status, StatusCode::OK);
+}

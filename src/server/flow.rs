@@ -179,7 +179,8 @@ fn restart_url(state: &AppState, req: Option<&LogoutRequest>) -> Url {
     })
 }
 
-fn audit(req: &LogoutRequest, outcome: &'static str) {
+fn audit(state: &AppState, req: &LogoutRequest, outcome: &'static str) {
+    state.metrics.decision(outcome);
     tracing::info!(
         target: "audit",
         subject = %req.subject,
@@ -221,7 +222,7 @@ pub async fn prompt(
             .map_err(|e| fault("accept", e))?
         {
             AcceptLogout::Accepted { redirect_to } => {
-                audit(&req, "skipped");
+                audit(state, &req, "skipped");
                 Ok(PromptStep::Redirect(redirect_to))
             }
             AcceptLogout::NotFound => Err(AppError::NotFound),
@@ -291,7 +292,7 @@ pub async fn decide(
             .map_err(|e| fail(fault("accept", e)))?
         {
             AcceptLogout::Accepted { redirect_to } => {
-                audit(&req, "accepted");
+                audit(state, &req, "accepted");
                 Ok(redirect_to)
             }
             AcceptLogout::NotFound => Err(fail(AppError::NotFound)),
@@ -304,7 +305,7 @@ pub async fn decide(
             .map_err(|e| fail(fault("reject", e)))?
         {
             RejectLogout::Rejected => {
-                audit(&req, "rejected");
+                audit(state, &req, "rejected");
                 let location = return_location(state, &req);
                 // Relative locations are ours ("/stayed"); resolve for the Url type.
                 Url::parse(&location)

@@ -9,14 +9,14 @@
 //! only ever put into the request URL, and errors from reqwest are stripped of
 //! their URL before anything is logged.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::{header, Method, StatusCode};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use url::Url;
 
-use super::config::Config;
+use super::{config::Config, metrics::Metrics};
 use crate::logout::challenge::LogoutChallenge;
 
 /// Hydra's `OAuth2Client`, as far as a logout page cares.
@@ -165,13 +165,17 @@ pub struct HydraAdmin {
     http: reqwest::Client,
     logout_endpoint: Url,
     public_url: Url,
+    metrics: Metrics,
 }
+
+/// Backoff before the 2nd and 3rd attempt of the (idempotent) read.
+const READ_RETRY_BACKOFF: [Duration; 2] = [Duration::from_millis(50), Duration::from_millis(200)];
 
 /// Hydra's responses are small; anything larger is not a logout request.
 const MAX_BODY: usize = 256 * 1024;
 
 impl HydraAdmin {
-    pub fn new(config: &Config) -> Result<Self, reqwest::Error> {
+    pub fn new(config: &Config, metrics: Metrics) -> Result<Self, reqwest::Error> {
         let mut headers = header::HeaderMap::new();
         if let Some(key) = &config.api_key {
             if let Ok(mut value) =
@@ -198,7 +202,45 @@ impl HydraAdmin {
             http,
             logout_endpoint: join_base(&config.admin_url, "admin/oauth2/auth/requests/logout"),
             public_url: config.public_url.clone(),
+            metrics,
         })
+    }
+
+    /// Runs one admin call and records its latency and failure kind.
+    async fn observed<T>(
+        &self,
+        operation: &'static str,
+        call: impl std::future::Future<Output = Result<T, HydraError>>,
+    ) -> Result<T, HydraError> {
+        let started = Instant::now();
+        let result = call.await;
+        self.metrics.hydra_call(
+            operation,
+            started.elapsed(),
+            result.as_ref().err().map(|e| e.kind()),
+        );
+        result
+    }
+
+    /// Whether Hydra's admin API answers us: an unknown challenge must come back
+    /// as a normal "not found" (or "expired"), not as a failure or a refusal of
+    /// our credentials. Used by `/health/ready`.
+    pub async fn probe(&self) -> bool {
+        let Some(probe) = LogoutChallenge::parse("readiness-probe") else {
+            return false;
+        };
+        self.observed("ready", async {
+            let (status, body) = self.call(Method::GET, self.endpoint(None, &probe)).await?;
+            if status.is_server_error() {
+                return Err(HydraError::Status(status.as_u16()));
+            }
+            if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+                self.common_status(status, &body)?;
+            }
+            Ok(())
+        })
+        .await
+        .is_ok()
     }
 
     /// Hydra's public URL (what `redirect_to` must point at).
@@ -239,26 +281,49 @@ impl HydraAdmin {
         Ok((status, body.to_vec()))
     }
 
-    /// `GET /admin/oauth2/auth/requests/logout`.
+    /// `GET /admin/oauth2/auth/requests/logout`. The only call that is retried:
+    /// it is a read, so repeating it cannot change anything. Connection failures
+    /// and 502/503/504 get up to two more attempts; timeouts do not (the total
+    /// wait would multiply).
     pub async fn get_logout_request(
         &self,
         challenge: &LogoutChallenge,
     ) -> Result<GetLogout, HydraError> {
-        let (status, body) = self
-            .call(Method::GET, self.endpoint(None, challenge))
-            .await?;
+        self.observed("get", self.get_with_retries(challenge)).await
+    }
+
+    async fn get_with_retries(&self, challenge: &LogoutChallenge) -> Result<GetLogout, HydraError> {
+        let mut backoff = READ_RETRY_BACKOFF.iter();
+        loop {
+            let attempt = self.call(Method::GET, self.endpoint(None, challenge)).await;
+            let transient = match &attempt {
+                Err(HydraError::Connect) => true,
+                Ok((status, _)) => matches!(status.as_u16(), 502..=504),
+                Err(_) => false,
+            };
+            match backoff.next() {
+                Some(wait) if transient => tokio::time::sleep(*wait).await,
+                _ => {
+                    let (status, body) = attempt?;
+                    return self.map_get(status, &body);
+                }
+            }
+        }
+    }
+
+    fn map_get(&self, status: StatusCode, body: &[u8]) -> Result<GetLogout, HydraError> {
         match status {
-            StatusCode::OK => serde_json::from_slice::<LogoutRequest>(&body)
+            StatusCode::OK => serde_json::from_slice::<LogoutRequest>(body)
                 .map(|r| GetLogout::Pending(Box::new(r)))
                 .map_err(|_| HydraError::Body),
             StatusCode::GONE => {
                 let body: RedirectBody =
-                    serde_json::from_slice(&body).map_err(|_| HydraError::Body)?;
+                    serde_json::from_slice(body).map_err(|_| HydraError::Body)?;
                 let redirect_to = self.resolve_public(&body.redirect_to)?;
                 Ok(GetLogout::Completed { redirect_to })
             }
             StatusCode::NOT_FOUND => Ok(GetLogout::NotFound),
-            s => self.common_status(s, &body).map(|()| GetLogout::Expired),
+            s => self.common_status(s, body).map(|()| GetLogout::Expired),
         }
     }
 
@@ -267,6 +332,10 @@ impl HydraAdmin {
         &self,
         challenge: &LogoutChallenge,
     ) -> Result<AcceptLogout, HydraError> {
+        self.observed("accept", self.accept_once(challenge)).await
+    }
+
+    async fn accept_once(&self, challenge: &LogoutChallenge) -> Result<AcceptLogout, HydraError> {
         let (status, body) = self
             .call(Method::PUT, self.endpoint(Some("accept"), challenge))
             .await?;
@@ -288,6 +357,10 @@ impl HydraAdmin {
         &self,
         challenge: &LogoutChallenge,
     ) -> Result<RejectLogout, HydraError> {
+        self.observed("reject", self.reject_once(challenge)).await
+    }
+
+    async fn reject_once(&self, challenge: &LogoutChallenge) -> Result<RejectLogout, HydraError> {
         let (status, body) = self
             .call(Method::PUT, self.endpoint(Some("reject"), challenge))
             .await?;

@@ -7,8 +7,10 @@ pub mod config;
 pub mod csrf;
 pub mod flow;
 pub mod headers;
+pub mod health;
 pub mod hydra;
 pub mod limits;
+pub mod metrics;
 pub mod respond;
 pub mod state;
 pub mod telemetry;
@@ -58,13 +60,16 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
             TicketKey::random().map_err(|e| format!("no system randomness available: {e}"))?
         }
     };
-    let hydra =
-        HydraAdmin::new(&config).map_err(|e| format!("could not build the HTTP client: {e}"))?;
+    let metrics = metrics::Metrics::new().map_err(|e| format!("could not set up metrics: {e}"))?;
+    let hydra = HydraAdmin::new(&config, metrics.clone())
+        .map_err(|e| format!("could not build the HTTP client: {e}"))?;
     Ok(AppState {
         leptos_options,
         config: Arc::new(config),
         hydra,
         tickets,
+        metrics,
+        readiness: health::Readiness::default(),
     })
 }
 
@@ -73,10 +78,15 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let app = Router::new()
-        .route("/health/alive", get(|| async { "ok" }))
+        .route("/health/alive", get(health::alive))
+        .route("/health/ready", get(health::ready))
+        .route("/metrics", get(metrics::serve))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell));
-    let app = api_errors::apply(app);
+    let app = api_errors::apply(app).layer(axum::middleware::from_fn_with_state(
+        state.metrics.clone(),
+        metrics::count_requests,
+    ));
     telemetry::apply(headers::apply(limits::apply(app))).with_state(state)
 }
 

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{config::Config, hydra::HydraAdmin, ticket::TicketKey};
+use super::{
+    config::Config, health::Readiness, hydra::HydraAdmin, metrics::Metrics, ticket::TicketKey,
+};
 
 /// Everything a request needs. Cheap to clone; provided to server functions and
 /// page rendering through Leptos context.
@@ -15,4 +17,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub hydra: HydraAdmin,
     pub tickets: TicketKey,
+    pub metrics: Metrics,
+    pub readiness: Readiness,
 }

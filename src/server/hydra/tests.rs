@@ -10,6 +10,7 @@ use axum::{body::Body, extract::Request, response::Response, Router};
 use secrecy::SecretString;
 
 use super::*;
+use crate::server::metrics::Metrics;
 
 /// Method, URI and `Authorization` header of one request the stub received.
 type SeenRequest = (String, String, Option<String>);
@@ -64,6 +65,12 @@ fn config(admin: &Url, key: Option<&str>) -> Config {
     }
 }
 
+impl HydraAdmin {
+    fn new_for_test(config: &Config) -> Result<Self, reqwest::Error> {
+        HydraAdmin::new(config, Metrics::new().unwrap())
+    }
+}
+
 fn challenge() -> LogoutChallenge {
     LogoutChallenge::parse("c h&=x".replace(' ', "+").as_str()).unwrap()
 }
@@ -75,7 +82,7 @@ const REQUEST_V22: &str = r#"{"challenge":"abc","subject":"alice","sid":"s1","re
 async fn get_parses_both_shapes_and_encodes_the_challenge() {
     for body in [REQUEST_V23, REQUEST_V22] {
         let (url, seen) = stub(200, body, Duration::ZERO).await;
-        let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
         match hydra.get_logout_request(&challenge()).await.unwrap() {
             GetLogout::Pending(r) => assert_eq!(r.subject, "alice"),
             other => panic!("unexpected {other:?}"),
@@ -94,7 +101,7 @@ async fn get_parses_both_shapes_and_encodes_the_challenge() {
 #[tokio::test]
 async fn api_key_is_sent_as_bearer() {
     let (url, seen) = stub(404, "{}", Duration::ZERO).await;
-    let hydra = HydraAdmin::new(&config(&url, Some("ory_apikey_test"))).unwrap();
+    let hydra = HydraAdmin::new_for_test(&config(&url, Some("ory_apikey_test"))).unwrap();
     assert!(matches!(
         hydra.get_logout_request(&challenge()).await,
         Ok(GetLogout::NotFound)
@@ -107,7 +114,7 @@ async fn api_key_is_sent_as_bearer() {
 async fn admin_url_path_prefix_is_kept() {
     let (url, seen) = stub(404, "{}", Duration::ZERO).await;
     let prefixed = url.join("proxy/hydra").unwrap();
-    let hydra = HydraAdmin::new(&config(&prefixed, None)).unwrap();
+    let hydra = HydraAdmin::new_for_test(&config(&prefixed, None)).unwrap();
     let _ = hydra.reject_logout_request(&challenge()).await;
     let requests = seen.requests.lock().unwrap();
     assert!(
@@ -127,7 +134,7 @@ async fn gone_resolves_the_relative_redirect_against_the_public_url() {
         Duration::ZERO,
     )
     .await;
-    let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
     match hydra.get_logout_request(&challenge()).await.unwrap() {
         GetLogout::Completed { redirect_to } => assert_eq!(
             redirect_to.as_str(),
@@ -148,7 +155,7 @@ async fn accept_refuses_a_redirect_off_hydras_origin() {
         let body: &'static str =
             Box::leak(format!(r#"{{"redirect_to":"{target}"}}"#).into_boxed_str());
         let (url, _) = stub(200, body, Duration::ZERO).await;
-        let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
         assert_eq!(
             hydra.accept_logout_request(&challenge()).await.unwrap_err(),
             HydraError::ForeignRedirect,
@@ -161,7 +168,7 @@ async fn accept_refuses_a_redirect_off_hydras_origin() {
         Duration::ZERO,
     )
     .await;
-    let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
     assert!(matches!(
         hydra.accept_logout_request(&challenge()).await,
         Ok(AcceptLogout::Accepted { .. })
@@ -180,7 +187,7 @@ async fn statuses_map_to_outcomes() {
     ];
     for (status, body, want) in cases {
         let (url, _) = stub(status, body, Duration::ZERO).await;
-        let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
         let got = match hydra.reject_logout_request(&challenge()).await {
             Ok(RejectLogout::Rejected) => "rejected".to_owned(),
             Ok(RejectLogout::NotFound) => "not_found".to_owned(),
@@ -195,7 +202,7 @@ async fn statuses_map_to_outcomes() {
 async fn garbage_bodies_are_body_errors() {
     for body in ["not json", r#"{"subject": 5}"#, "[]"] {
         let (url, _) = stub(200, body, Duration::ZERO).await;
-        let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
         assert_eq!(
             hydra.get_logout_request(&challenge()).await.unwrap_err(),
             HydraError::Body,
@@ -207,7 +214,7 @@ async fn garbage_bodies_are_body_errors() {
 #[tokio::test]
 async fn a_hanging_hydra_times_out() {
     let (url, _) = stub(200, REQUEST_V23, Duration::from_secs(5)).await;
-    let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
     let started = std::time::Instant::now();
     assert_eq!(
         hydra.get_logout_request(&challenge()).await.unwrap_err(),
@@ -222,9 +229,94 @@ async fn a_closed_port_is_a_connect_error() {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     let url = Url::parse(&format!("http://{addr}/")).unwrap();
-    let hydra = HydraAdmin::new(&config(&url, None)).unwrap();
+    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
     assert_eq!(
         hydra.get_logout_request(&challenge()).await.unwrap_err(),
         HydraError::Connect
     );
+}
+
+/// A stub answering 503 to the first `failures` requests, then `status`/`body`.
+async fn flaky_stub(failures: usize, status: u16, body: &'static str) -> (Url, Seen) {
+    let seen = Seen::default();
+    let s = seen.clone();
+    let app = Router::new().fallback(move |req: Request| {
+        let s = s.clone();
+        async move {
+            let n = {
+                let mut r = s.requests.lock().unwrap();
+                r.push((req.method().to_string(), req.uri().to_string(), None));
+                r.len()
+            };
+            let status = if n <= failures { 503 } else { status };
+            Response::builder()
+                .status(status)
+                .body(Body::from(body))
+                .unwrap()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (Url::parse(&format!("http://{addr}/")).unwrap(), seen)
+}
+
+#[tokio::test]
+async fn the_read_is_retried_on_transient_failures_and_writes_are_not() {
+    let (url, seen) = flaky_stub(2, 200, REQUEST_V23).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    assert!(matches!(
+        hydra.get_logout_request(&challenge()).await,
+        Ok(GetLogout::Pending(_))
+    ));
+    assert_eq!(seen.requests.lock().unwrap().len(), 3);
+
+    // Three failures exhaust the read's attempts.
+    let (url, seen) = flaky_stub(3, 200, REQUEST_V23).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    assert_eq!(
+        hydra.get_logout_request(&challenge()).await.unwrap_err(),
+        HydraError::Status(503)
+    );
+    assert_eq!(seen.requests.lock().unwrap().len(), 3);
+
+    // Accept is never repeated blindly: one failure, one request.
+    let (url, seen) = flaky_stub(1, 200, r#"{"redirect_to":"http://hydra.test:4444/x"}"#).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    assert_eq!(
+        hydra.accept_logout_request(&challenge()).await.unwrap_err(),
+        HydraError::Status(503)
+    );
+    assert_eq!(seen.requests.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn calls_are_measured_by_operation_and_error_kind() {
+    let (url, _) = stub(500, "{}", Duration::ZERO).await;
+    let metrics = Metrics::new().unwrap();
+    let hydra = HydraAdmin::new(&config(&url, None), metrics.clone()).unwrap();
+    let _ = hydra.reject_logout_request(&challenge()).await;
+    let text = metrics.render();
+    assert!(
+        text.contains(r#"logout_ui_hydra_errors_total{kind="status",operation="reject"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"logout_ui_hydra_request_duration_seconds_count{operation="reject"} 1"#),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn readiness_probe_distinguishes_reachable_from_broken() {
+    for (status, body, want) in [
+        (404, r#"{"error":"Unable to locate the resource"}"#, true),
+        (401, r#"{"error":"request_unauthorized"}"#, true),
+        (401, r#"{"error":"unauthorized"}"#, false),
+        (503, "", false),
+    ] {
+        let (url, _) = stub(status, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+        assert_eq!(hydra.probe().await, want, "{status} {body}");
+    }
 }
