@@ -44,6 +44,7 @@ count_cargo() {
 
 step fmt cargo fmt --all -- --check
 step deny cargo deny check licenses bans sources
+step deploy-lint "$ROOT/scripts/lint-deploy.sh"
 step clippy-ssr cargo clippy --features ssr --all-targets -- -D warnings
 step clippy-hydrate cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 

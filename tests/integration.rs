@@ -1006,7 +1006,8 @@ async fn health_and_metrics() {
     let app = router(state.clone());
     let get = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
 
-    let (status, _, body) = send(app.clone(), get("/health/alive")).await;
+    let (status, headers, body) = send(app.clone(), get("/health/alive")).await;
+    assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
     assert_eq!(
         (status, body.as_str()),
         (StatusCode::OK, r#"{"status":"ok"}"#)
@@ -1045,13 +1046,18 @@ async fn health_and_metrics() {
     let config = Config::from_env(&[
         ("HYDRA_ADMIN_URL", dead.as_str()),
         ("HYDRA_PUBLIC_URL", dead.as_str()),
+        ("HSTS_MAX_AGE", "31536000"),
     ])
     .unwrap();
     let options = LeptosOptions::builder()
         .output_name("hydra-logout-ui")
         .build();
     let app = router(build_state(config, options).unwrap());
-    let (status, _, body) = send(app.clone(), get("/health/ready")).await;
+    let (status, headers, body) = send(app.clone(), get("/health/ready")).await;
+    assert_eq!(
+        headers[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000; includeSubDomains"
+    );
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     let (status, _, _) = send(app, get("/health/alive")).await;
     assert_eq!(status, StatusCode::OK);

@@ -35,6 +35,10 @@ pub struct Config {
     /// Whether the CSRF cookie is `Secure` (and `__Host-` prefixed): `COOKIE_SECURE`
     /// (`true`/`false`), default true when `HYDRA_PUBLIC_URL` is https.
     pub cookie_secure: bool,
+    /// `Strict-Transport-Security: max-age=…; includeSubDomains` on every
+    /// response: `HSTS_MAX_AGE` (seconds). Unset: no header (usually the TLS
+    /// proxy's job).
+    pub hsts_max_age: Option<u64>,
     /// Total time budget for one call to Hydra: `HYDRA_TIMEOUT_MS` (default 5000).
     pub hydra_timeout: Duration,
     /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
@@ -191,6 +195,17 @@ impl Config {
             None => None,
         };
 
+        let hsts_max_age = match env.get("HSTS_MAX_AGE") {
+            None => None,
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(secs) => Some(secs),
+                Err(_) => {
+                    problems.push("HSTS_MAX_AGE must be a number of seconds".into());
+                    None
+                }
+            },
+        };
+
         let hydra_timeout = parse_millis(env, "HYDRA_TIMEOUT_MS", 5_000, &mut problems);
         let hydra_connect_timeout =
             parse_millis(env, "HYDRA_CONNECT_TIMEOUT_MS", 2_000, &mut problems);
@@ -204,6 +219,7 @@ impl Config {
                 home_url,
                 ticket_secret,
                 skip_consent_clients,
+                hsts_max_age,
                 hydra_timeout,
                 hydra_connect_timeout,
             }),

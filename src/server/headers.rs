@@ -3,13 +3,31 @@
 //! Pages sit on the identity provider's domain and carry single-use challenges in
 //! their URLs: no framing, no referrer, no caching, no sniffing.
 
-use axum::{extract::Request, middleware::Next, response::Response};
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
 use http::{header, HeaderValue};
 
 const FRAME_POLICY: &str = "frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
 
 /// Adds the headers unless a handler already chose its own.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// `Strict-Transport-Security` value, when configured (`HSTS_MAX_AGE`).
+#[derive(Clone)]
+pub struct Hsts(pub Option<HeaderValue>);
+
+impl Hsts {
+    pub fn from_max_age(seconds: Option<u64>) -> Self {
+        Hsts(
+            seconds.and_then(|s| {
+                HeaderValue::from_str(&format!("max-age={s}; includeSubDomains")).ok()
+            }),
+        )
+    }
+}
+
+pub async fn security_headers(State(hsts): State<Hsts>, request: Request, next: Next) -> Response {
     let is_asset = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
@@ -23,12 +41,18 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     if !is_asset {
         set(header::CACHE_CONTROL, "no-store");
     }
+    if let Some(value) = hsts.0 {
+        h.entry(header::STRICT_TRANSPORT_SECURITY).or_insert(value);
+    }
     response
 }
 
 /// Adds [`security_headers`] to every route of `router`.
-pub fn apply<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) -> axum::Router<S> {
-    router.layer(axum::middleware::from_fn(security_headers))
+pub fn apply<S: Clone + Send + Sync + 'static>(
+    router: axum::Router<S>,
+    hsts: Hsts,
+) -> axum::Router<S> {
+    router.layer(axum::middleware::from_fn_with_state(hsts, security_headers))
 }
 
 /// The Content-Security-Policy of a rendered page, bound to this response's nonce

@@ -87,7 +87,8 @@ pub fn router(state: AppState) -> Router {
         state.metrics.clone(),
         metrics::count_requests,
     ));
-    telemetry::apply(headers::apply(limits::apply(app))).with_state(state)
+    let hsts = headers::Hsts::from_max_age(state.config.hsts_max_age);
+    telemetry::apply(headers::apply(limits::apply(app), hsts)).with_state(state)
 }
 
 /// Entry point of the binary.

