@@ -68,19 +68,21 @@ pub fn ensure_binding(secure: bool) -> Option<Binding> {
 }
 
 /// Whether the request comes from a page of ours, judged by the browser's fetch
-/// metadata and `Origin`. Requests without either header (old browsers, tools)
-/// pass this check and still need a bound ticket.
+/// metadata, else by `Origin`.
+///
+/// `Sec-Fetch-Site` is authoritative when present (every current browser sends
+/// it): only `same-origin` and `none` (typed or bookmarked) pass. `Origin` is
+/// consulted only without it: our pages use `Referrer-Policy: no-referrer`, under
+/// which Chromium sends `Origin: null` even for our own form posts, so "null" is
+/// treated as absent. Requests with neither header (old browsers, tools) pass
+/// this check and still need a ticket bound to their cookie.
 pub fn same_origin_request(parts: &Parts) -> bool {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = header("sec-fetch-site") {
-        if !matches!(site, "same-origin" | "none") {
-            return false;
-        }
+        return matches!(site, "same-origin" | "none");
     }
     match (header("origin"), header("host")) {
-        (None, _) => true,
-        // Sandboxed documents and some privacy modes send "null": not ours.
-        (Some("null"), _) => false,
+        (None | Some("null"), _) => true,
         (Some(origin), Some(host)) => url::Url::parse(origin)
             .ok()
             .and_then(|o| {
@@ -140,8 +142,16 @@ mod tests {
             ("origin", "https://evil.test"),
             ("host", "logout.example.com"),
         ])));
-        assert!(!same_origin_request(&parts(&[
+        // What Chromium sends for our own no-JS post under no-referrer.
+        assert!(same_origin_request(&parts(&[
+            ("sec-fetch-site", "same-origin"),
             ("origin", "null"),
+            ("host", "logout.example.com"),
+        ])));
+        // Fetch metadata wins over a matching Origin.
+        assert!(!same_origin_request(&parts(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://logout.example.com"),
             ("host", "logout.example.com"),
         ])));
         assert!(same_origin_request(&parts(&[
