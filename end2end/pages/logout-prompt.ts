@@ -23,6 +23,16 @@ export class LogoutPrompt {
   readonly signOutButton: Locator;
   readonly staySignedInButton: Locator;
   readonly form: Locator;
+  /** The hidden form field carrying the sealed challenge. */
+  readonly ticketInput: Locator;
+  /** The app's logo (`logo_uri`), shown only for http(s) URLs. */
+  readonly logo: Locator;
+  /** "Visit the app" (`client_uri`). */
+  readonly appLink: Locator;
+  /** "Privacy policy" (`policy_uri`). */
+  readonly policyLink: Locator;
+  /** "Terms of service" (`tos_uri`). */
+  readonly tosLink: Locator;
 
   constructor(private readonly page: Page) {
     this.heading = page.getByRole("heading", { level: 1 });
@@ -30,6 +40,19 @@ export class LogoutPrompt {
     this.signOutButton = page.getByRole("button", { name: "Sign out", exact: true });
     this.staySignedInButton = page.getByRole("button", { name: "Stay signed in", exact: true });
     this.form = page.locator("form");
+    this.ticketInput = page.locator('form input[type="hidden"][name="ticket"]');
+    this.logo = page.locator("main img");
+    this.appLink = page.getByRole("link", { name: "Visit the app", exact: true });
+    this.policyLink = page.getByRole("link", { name: "Privacy policy", exact: true });
+    this.tosLink = page.getByRole("link", { name: "Terms of service", exact: true });
+  }
+
+  /** The form's ticket (what a forged cross-site post would have to replay). */
+  async ticket(): Promise<string> {
+    await expect(this.ticketInput).toHaveCount(1);
+    const value = await this.ticketInput.inputValue();
+    expect(value, "the form carries a ticket").not.toBe("");
+    return value;
   }
 
   /**

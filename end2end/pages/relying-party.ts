@@ -49,15 +49,32 @@ const NAME_ALPHABET = "abcdeghijklmnopqrstuvwxyz0123456789";
 /**
  * A name for a sample relying party that no other test uses, so tests never share
  * a Hydra client, RP session or recorded events: `e2e-{project}-{tag}-{random}`.
+ * With `frontChannel: true` the name is `e2e-{project}-{tag}-fc-{random}`: the
+ * support server then registers a front-channel logout URI for the client.
  */
-export function uniqueRpName(testInfo: TestInfo, tag: string): string {
+export function uniqueRpName(testInfo: TestInfo, tag: string, options: { frontChannel?: boolean } = {}): string {
   let random = "";
   for (let i = 0; i < 10; i += 1) random += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
-  const name = `e2e-${testInfo.project.name}-${tag}-${random}`.toLowerCase();
-  if (!/^[a-z0-9-]{1,64}$/.test(name) || name.includes("fc")) {
+  const base = `e2e-${testInfo.project.name}-${tag}`.toLowerCase();
+  if (base.includes("fc")) throw new Error(`unusable relying party tag ${tag}: "fc" is reserved for front-channel clients`);
+  const name = options.frontChannel ? `${base}-fc-${random}` : `${base}-${random}`;
+  if (!/^[a-z0-9-]{1,64}$/.test(name)) {
     throw new Error(`unusable relying party name ${name}`);
   }
   return name;
+}
+
+/**
+ * Query parameters of `/rp/{name}/start` that update the RP's Hydra client before
+ * signing in (testenv/README.md).
+ */
+export interface ClientSettings {
+  client_name?: string;
+  client_uri?: string;
+  logo_uri?: string;
+  policy_uri?: string;
+  tos_uri?: string;
+  skip_logout_consent?: boolean;
 }
 
 /**
@@ -104,10 +121,16 @@ export class RelyingParty {
 
   /**
    * Starts an authorization request in the browser and follows Hydra's code flow
-   * through the auto-acceptor back to the RP's home page.
+   * through the auto-acceptor back to the RP's home page. `client` updates the
+   * RP's Hydra client first (name, URIs, skip_logout_consent).
    */
-  async signIn(expectedSubject = "alice"): Promise<SignedIn> {
-    await this.page.goto(this.url("start"));
+  async signIn(expectedSubject = "alice", client: ClientSettings = {}): Promise<SignedIn> {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(client)) {
+      if (v !== undefined) query.set(k, String(v));
+    }
+    const search = query.toString();
+    await this.page.goto(search ? `${this.url("start")}?${search}` : this.url("start"));
     await expect(this.page).toHaveURL(this.url());
     await expect(this.subject).toHaveText(expectedSubject);
     const sid = (await this.page.locator("#sid").textContent())?.trim() ?? "";
@@ -164,19 +187,38 @@ export class RelyingParty {
     return added[0];
   }
 
-  /** Polls (bounded) until a back-channel logout token arrives; returns the first one. */
-  async waitForBackchannel(timeoutMs = 10_000): Promise<BackchannelRecord> {
+  /**
+   * Polls (bounded) until a back-channel logout token arrives; returns the first one.
+   * With `sid`, only tokens for that Hydra session count (for RPs whose name is
+   * fixed, so earlier runs may have left records).
+   */
+  async waitForBackchannel(timeoutMs = 10_000, sid?: string): Promise<BackchannelRecord> {
     let records: BackchannelRecord[] = [];
     await expect
       .poll(
         async () => {
-          records = (await this.events()).backchannel;
+          records = (await this.events()).backchannel.filter((r) => sid === undefined || r.claims?.sid === sid);
           return records.length;
         },
         { message: `a back-channel logout token reaches ${this.name}`, timeout: timeoutMs, intervals: [100, 250, 500] },
       )
       .toBeGreaterThan(0);
     return records[0];
+  }
+
+  /** Polls (bounded) until the front-channel logout URI was loaded; returns the first call. */
+  async waitForFrontchannel(timeoutMs = 10_000): Promise<RpEvents["frontchannel"][number]> {
+    let calls: RpEvents["frontchannel"] = [];
+    await expect
+      .poll(
+        async () => {
+          calls = (await this.events()).frontchannel;
+          return calls.length;
+        },
+        { message: `the front-channel logout URI of ${this.name} is loaded`, timeout: timeoutMs, intervals: [100, 250, 500] },
+      )
+      .toBeGreaterThan(0);
+    return calls[0];
   }
 
   /** Asserts that no back-channel logout token arrives within `ms` (checked repeatedly). */

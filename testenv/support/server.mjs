@@ -600,6 +600,31 @@ function indexPage(res) {
   );
 }
 
+/**
+ * A page embedding `?src=` (http/https only) in an iframe: another origin trying to
+ * frame the app, for clickjacking tests. Served from this real loopback server
+ * because Chromium's Local Network Access checks block pages that are not on a
+ * local address (such as pages faked by Playwright's routing) from framing
+ * 127.0.0.1 at all, which would hide what the app's own headers do.
+ */
+function framePage(res, query) {
+  const src = query.get("src") ?? "";
+  let ok = false;
+  try {
+    ok = ["http:", "https:"].includes(new URL(src).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new HttpError(400, "src must be an http(s) URL");
+  sendHtml(
+    res,
+    200,
+    "Framing page",
+    `<h1 id="framer">Framing page</h1>
+<iframe id="framed" title="framed page" src="${escapeHtml(src)}" width="600" height="400"></iframe>`,
+  );
+}
+
 async function route(req, res, url) {
   const { pathname, searchParams: query } = url;
   const method = req.method;
@@ -623,6 +648,7 @@ async function route(req, res, url) {
     }
     return sendJson(res, 200, { status: "reset" });
   }
+  if (pathname === "/support/frame" && method === "GET") return framePage(res, query);
   if (pathname === "/login" && method === "GET") return handleLogin(req, res, query);
   if (pathname === "/consent" && method === "GET") return handleConsent(req, res, query);
 
