@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod challenge;
+pub mod form;
 pub mod page;
 
 use serde::{Deserialize, Serialize};

@@ -3,10 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{
-    api::{load_prompt, Decide},
-    AppInfo, LogoutPrompt, PromptOutcome,
-};
+use super::{api::load_prompt, form::DecisionForm, AppInfo, LogoutPrompt, PromptOutcome};
 use crate::{
     error::AppError,
     ui::{Card, ErrorView, ExternalLink},
@@ -53,11 +50,6 @@ pub fn LogoutPage() -> impl IntoView {
 
 #[component]
 fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
-    let decide = ServerAction::<Decide>::new();
-    let pending = decide.pending();
-    // A hydrated submit that failed shows why; the form stays, so the same choice
-    // can be sent again. Plain posts come back with `?failed=1` instead.
-    let error = move || decide.value().get().and_then(Result::err);
     let LogoutPrompt {
         ticket,
         subject,
@@ -78,49 +70,7 @@ fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
                     {subject}
                 </strong> "."
             </p>
-            <Show when=move || failed && error().is_none()>
-                <p role="alert" class="mt-4 rounded-md bg-danger-soft p-3 text-sm text-danger">
-                    "We could not complete your choice. Please try again."
-                </p>
-            </Show>
-            {move || {
-                error()
-                    .map(|e| {
-                        view! {
-                            <p
-                                role="alert"
-                                class="mt-4 rounded-md bg-danger-soft p-3 text-sm text-danger"
-                            >
-                                {e.to_string()}
-                            </p>
-                        }
-                    })
-            }}
-            <ActionForm action=decide>
-                <input type="hidden" name="ticket" value=ticket />
-                <div class="mt-6 flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
-                    <button
-                        id="reject"
-                        type="submit"
-                        name="decision"
-                        value="reject"
-                        class="btn btn-secondary"
-                        disabled=pending
-                    >
-                        "Stay signed in"
-                    </button>
-                    <button
-                        id="accept"
-                        type="submit"
-                        name="decision"
-                        value="accept"
-                        class="btn btn-primary"
-                        disabled=pending
-                    >
-                        "Sign out"
-                    </button>
-                </div>
-            </ActionForm>
+            <DecisionForm ticket failed />
             {app.map(|app| view! { <AppLinks app /> })}
         </Card>
     }

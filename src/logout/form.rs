@@ -1,0 +1,177 @@
+//! The decision form: the only part of any page that runs in the browser.
+//!
+//! Without JavaScript it is a plain `<form>` posting to the `decide` server
+//! function, which answers `303`. Hydrated (a Leptos island), it posts the same
+//! fields with `fetch`, disables both buttons while the request is in flight,
+//! follows the server function's redirect, and shows a failure next to the
+//! buttons so the same choice can be sent again.
+//!
+//! It deliberately does not use `<ActionForm>`: that pulls Leptos' whole
+//! server-function client (serde_qs, serde_json, streams) into the bundle, about
+//! 60 KB of the budget, for one POST whose answer is a redirect or one word.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Where the form posts: `decide`'s endpoint (named, so it carries no hash).
+pub const DECIDE_URL: &str = "/api/logout/decide";
+
+/// The form as the server renders it; identical with and without JavaScript.
+#[component]
+pub fn DecisionForm(
+    /// The sealed challenge (`server::ticket`).
+    ticket: String,
+    /// Whether a previous plain-form decision failed (`?failed=1`).
+    failed: bool,
+) -> impl IntoView {
+    view! {
+        {failed
+            .then(|| {
+                view! {
+                    <p role="alert" class="mt-4 rounded-md bg-danger-soft p-3 text-sm text-danger">
+                        "We could not complete your choice. Please try again."
+                    </p>
+                }
+            })}
+        <EnhancedForm>
+            <input type="hidden" name="ticket" value=ticket />
+            <div class="mt-6 flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
+                <button id="reject" type="submit" name="decision" value="reject" class="btn btn-secondary">
+                    "Stay signed in"
+                </button>
+                <button id="accept" type="submit" name="decision" value="accept" class="btn btn-primary">
+                    "Sign out"
+                </button>
+            </div>
+        </EnhancedForm>
+    }
+}
+
+/// The island: a `<form>` around server-rendered fields. It takes no props, so
+/// nothing has to be serialized into the page and decoded in the browser; the
+/// buttons are found in the DOM when the form is submitted.
+#[island]
+fn EnhancedForm(children: Children) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        browser::submit(ev, error);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, error);
+    };
+    view! {
+        {move || {
+            error
+                .get()
+                .map(|e| {
+                    view! {
+                        <p
+                            role="alert"
+                            class="mt-4 rounded-md bg-danger-soft p-3 text-sm text-danger"
+                            data-testid="decision-error"
+                        >
+                            {e.to_string()}
+                        </p>
+                    }
+                })
+        }}
+        <form method="post" action=DECIDE_URL on:submit=on_submit>
+            {children()}
+        </form>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::prelude::*;
+    use wasm_bindgen::{JsCast, JsValue};
+    use web_sys::{
+        FormData, HtmlButtonElement, HtmlFormElement, Request, RequestInit, Response,
+        UrlSearchParams,
+    };
+
+    use super::DECIDE_URL;
+    use crate::error::AppError;
+
+    /// What the server said about a submitted decision.
+    enum Answer {
+        /// Navigate here (Hydra, the relying party, or one of our pages).
+        Go(String),
+        Failed(AppError),
+    }
+
+    pub fn submit(ev: leptos::ev::SubmitEvent, error: RwSignal<Option<AppError>>) {
+        // Any problem preparing the request: let the browser post the form itself.
+        let Some((form, body)) = form_body(&ev) else {
+            return;
+        };
+        ev.prevent_default();
+        let buttons = buttons(&form);
+        if buttons.iter().any(HtmlButtonElement::disabled) {
+            return;
+        }
+        // Disabled while in flight, and kept so while the browser navigates away.
+        let set_pending = move |pending: bool| buttons.iter().for_each(|b| b.set_disabled(pending));
+        set_pending(true);
+        error.set(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            let failure = match post(&body).await {
+                Ok(Answer::Go(location)) => match window().location().assign(&location) {
+                    Ok(()) => return,
+                    Err(_) => AppError::Transport,
+                },
+                Ok(Answer::Failed(e)) => e,
+                Err(_) => AppError::Transport,
+            };
+            error.set(Some(failure));
+            set_pending(false);
+        });
+    }
+
+    fn buttons(form: &HtmlFormElement) -> Vec<HtmlButtonElement> {
+        let elements = form.elements();
+        (0..elements.length())
+            .filter_map(|i| elements.item(i))
+            .filter_map(|e| e.dyn_into::<HtmlButtonElement>().ok())
+            .collect()
+    }
+
+    /// The form, and its fields plus the clicked button's `name=value`, url-encoded.
+    fn form_body(ev: &leptos::ev::SubmitEvent) -> Option<(HtmlFormElement, UrlSearchParams)> {
+        let form: HtmlFormElement = ev.target()?.dyn_into().ok()?;
+        let data = FormData::new_with_form(&form).ok()?;
+        let button: HtmlButtonElement = ev.submitter()?.dyn_into().ok()?;
+        data.append_with_str(&button.name(), &button.value()).ok()?;
+        let body = UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
+        Some((form, body))
+    }
+
+    async fn post(body: &UrlSearchParams) -> Result<Answer, JsValue> {
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(body);
+        let request = Request::new_with_str_and_init(DECIDE_URL, &init)?;
+        request.headers().set("Accept", "application/json")?;
+        let response: Response =
+            wasm_bindgen_futures::JsFuture::from(window().fetch_with_request(&request))
+                .await?
+                .dyn_into()?;
+        // Success: the server function's redirect travels in headers (no 3xx, so
+        // fetch does not follow it and we can read where to go).
+        if response.ok() {
+            if let Some(location) = response.headers().get("location")? {
+                return Ok(Answer::Go(location));
+            }
+            return Ok(Answer::Failed(AppError::Transport));
+        }
+        let text = wasm_bindgen_futures::JsFuture::from(response.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
+        let code = text.trim().trim_matches('"');
+        Ok(Answer::Failed(
+            AppError::from_code(code).unwrap_or(AppError::Transport),
+        ))
+    }
+}
