@@ -1,7 +1,7 @@
 //! The HTML shell and the routes. No logic lives here.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -10,7 +10,7 @@ use leptos_router::{
 use crate::{
     error::AppError,
     logout::page::LogoutPage,
-    ui::{get_site_settings, ErrorPage, ErrorView, LoggedOutPage, SettingsResource, StayedPage},
+    ui::{ErrorPage, ErrorView, LoggedOutPage, StayedPage},
 };
 
 /// The document around every page.
@@ -19,7 +19,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     crate::server::headers::set_page_csp(options.env == leptos::config::Env::DEV);
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -39,12 +39,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let settings: SettingsResource = Resource::new(|| (), |_| get_site_settings());
-    provide_context(settings);
 
     view! {
         <Stylesheet id="leptos" href="/pkg/hydra-logout-ui.css" />
-        <Title text="Sign out" />
         <Router>
             <Routes fallback=|| view! { <ErrorView error=AppError::PageNotFound /> }>
                 // Async: the status code and any redirect depend on Hydra's answer,

@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod error;
+pub mod i18n;
 pub mod logout;
 pub mod ui;
 

@@ -1,33 +1,50 @@
 //! Shared page pieces and the small pages around the prompt.
+//!
+//! Every component here renders on the server only (the app uses islands; the
+//! one interactive part is `logout::form`), so components may read the server's
+//! state directly through [`server_side`].
 
 use leptos::prelude::*;
+use leptos_meta::{Html, Title};
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::{error::AppError, i18n::Lang};
 
-/// Operator settings the pages need, loaded once per page from the server.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SiteSettings {
-    /// `HOME_URL`, if configured.
-    pub home_url: Option<String>,
+/// Reads of server state for rendering. In the browser build these components
+/// never run (they are not islands), so the fallbacks there are never shown.
+pub mod server_side {
+    use crate::i18n::Lang;
+
+    /// The operator's `HOME_URL`.
+    pub fn home_url() -> Option<String> {
+        #[cfg(feature = "ssr")]
+        {
+            use leptos::prelude::use_context;
+            use_context::<crate::server::state::AppState>()
+                .and_then(|s| s.config.home_url.as_ref().map(|u| u.to_string()))
+        }
+        #[cfg(not(feature = "ssr"))]
+        None
+    }
+
+    /// The language for a page that has no logout request to ask: the
+    /// browser's `Accept-Language`, else `DEFAULT_LOCALE`.
+    pub fn page_lang() -> Lang {
+        #[cfg(feature = "ssr")]
+        {
+            crate::server::respond::negotiated_lang(None)
+        }
+        #[cfg(not(feature = "ssr"))]
+        Lang::default()
+    }
 }
 
-#[server(endpoint = "site/settings")]
-pub async fn get_site_settings() -> Result<SiteSettings, AppError> {
-    let state = use_context::<crate::server::state::AppState>().ok_or(AppError::Unavailable)?;
-    Ok(SiteSettings {
-        home_url: state.config.home_url.as_ref().map(|u| u.to_string()),
-    })
-}
-
-/// The resource every page reads settings from; created once in `App`.
-pub type SettingsResource = Resource<Result<SiteSettings, AppError>>;
-
-/// The page frame: a centred card.
+/// The page frame: `<html lang>`, the title, and a centred card.
 #[component]
-pub fn Card(children: Children) -> impl IntoView {
+pub fn Card(lang: Lang, children: Children) -> impl IntoView {
     view! {
+        <Html {..} lang=lang.tag() />
+        <Title text=lang.t("page-title") />
         <main class="flex min-h-dvh items-center justify-center bg-page px-4 py-10">
             <div class="w-full max-w-md rounded-2xl border border-line bg-surface p-6 shadow-sm sm:p-8">
                 {children()}
@@ -38,7 +55,7 @@ pub fn Card(children: Children) -> impl IntoView {
 
 /// A link to a third-party page: new tab, no opener, no referrer.
 #[component]
-pub fn ExternalLink(href: String, label: &'static str) -> impl IntoView {
+pub fn ExternalLink(href: String, label: String) -> impl IntoView {
     view! {
         <a
             href=href
@@ -54,27 +71,16 @@ pub fn ExternalLink(href: String, label: &'static str) -> impl IntoView {
 
 /// "Go to the home page", when the operator configured one.
 #[component]
-pub fn HomeLink() -> impl IntoView {
-    let settings = use_context::<SettingsResource>();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let home = match settings {
-                    Some(s) => s.await.ok().and_then(|s| s.home_url),
-                    None => None,
-                };
-                home.map(|href| {
-                    view! {
-                        <p class="mt-6">
-                            <a href=href class="btn btn-secondary" data-testid="home">
-                                "Go to the home page"
-                            </a>
-                        </p>
-                    }
-                })
-            })}
-        </Suspense>
-    }
+pub fn HomeLink(lang: Lang) -> impl IntoView {
+    server_side::home_url().map(|href| {
+        view! {
+            <p class="mt-6">
+                <a href=href class="btn btn-secondary" data-testid="home">
+                    {lang.t("action-home")}
+                </a>
+            </p>
+        }
+    })
 }
 
 /// Sets the response status while rendering on the server; nothing in the browser.
@@ -87,17 +93,22 @@ fn set_status(_code: u16) {
 #[component]
 pub fn ErrorView(
     error: AppError,
+    /// Defaults to the browser's language.
+    #[prop(optional)]
+    lang: Option<Lang>,
     /// For an expired request: where to start signing out again.
     #[prop(optional, into)]
     restart_url: Option<String>,
 ) -> impl IntoView {
     set_status(error.status_code());
+    let lang = lang.unwrap_or_else(server_side::page_lang);
+    let code = error.code();
     view! {
-        <Card>
-            <h1 class="text-2xl font-semibold tracking-tight text-fg" data-error=error.code()>
-                {error.title()}
+        <Card lang>
+            <h1 class="text-2xl font-semibold tracking-tight text-fg" data-error=code>
+                {lang.t(&format!("error-{code}-title"))}
             </h1>
-            <p class="mt-2 text-muted">{error.to_string()}</p>
+            <p class="mt-2 text-muted">{lang.t(&format!("error-{code}"))}</p>
             {error
                 .is_retryable()
                 .then(|| {
@@ -105,7 +116,7 @@ pub fn ErrorView(
                         <p class="mt-6">
                             // An empty href reloads this very URL without repeating it in the page.
                             <a href="" class="btn btn-primary">
-                                "Try again"
+                                {lang.t("action-try-again")}
                             </a>
                         </p>
                     }
@@ -115,12 +126,25 @@ pub fn ErrorView(
                     view! {
                         <p class="mt-6">
                             <a href=href class="btn btn-primary" data-testid="restart">
-                                "Start signing out again"
+                                {lang.t("action-restart")}
                             </a>
                         </p>
                     }
                 })}
-            <HomeLink />
+            <HomeLink lang />
+        </Card>
+    }
+}
+
+/// A simple page: heading, one sentence, the home link.
+#[component]
+fn Notice(title_key: &'static str, text_key: &'static str) -> impl IntoView {
+    let lang = server_side::page_lang();
+    view! {
+        <Card lang>
+            <h1 class="text-2xl font-semibold tracking-tight text-fg">{lang.t(title_key)}</h1>
+            <p class="mt-2 text-muted">{lang.t(text_key)}</p>
+            <HomeLink lang />
         </Card>
     }
 }
@@ -129,25 +153,13 @@ pub fn ErrorView(
 /// relying party asked for a specific place.
 #[component]
 pub fn LoggedOutPage() -> impl IntoView {
-    view! {
-        <Card>
-            <h1 class="text-2xl font-semibold tracking-tight text-fg">"You have signed out"</h1>
-            <p class="mt-2 text-muted">"You can close this window."</p>
-            <HomeLink />
-        </Card>
-    }
+    view! { <Notice title_key="logged-out-title" text_key="logged-out" /> }
 }
 
 /// `/stayed`: where "stay signed in" ends when nobody named a return address.
 #[component]
 pub fn StayedPage() -> impl IntoView {
-    view! {
-        <Card>
-            <h1 class="text-2xl font-semibold tracking-tight text-fg">"You are still signed in"</h1>
-            <p class="mt-2 text-muted">"Nothing was changed. You can close this window."</p>
-            <HomeLink />
-        </Card>
-    }
+    view! { <Notice title_key="stayed-title" text_key="stayed" /> }
 }
 
 /// `/error`: Hydra's `urls.error`, and where plain form posts land when we cannot
@@ -169,13 +181,14 @@ pub fn ErrorPage() -> impl IntoView {
         .take(300)
         .collect();
     let code: String = code.chars().take(80).collect();
+    let lang = server_side::page_lang();
     set_status(400);
     view! {
-        <Card>
-            <h1 class="text-2xl font-semibold tracking-tight text-fg">"Something went wrong"</h1>
-            <p class="mt-2 text-muted">
-                "The sign-in service reported a problem. Please return to the app and try again."
-            </p>
+        <Card lang>
+            <h1 class="text-2xl font-semibold tracking-tight text-fg">
+                {lang.t("oauth-error-title")}
+            </h1>
+            <p class="mt-2 text-muted">{lang.t("oauth-error")}</p>
             {(!description.is_empty())
                 .then(|| {
                     view! {
@@ -188,11 +201,12 @@ pub fn ErrorPage() -> impl IntoView {
                 .then(|| {
                     view! {
                         <p class="mt-2 text-xs text-muted">
-                            "Error code: " <code data-testid="error-code">{code}</code>
+                            {lang.t("oauth-error-code")} " "
+                            <code data-testid="error-code">{code}</code>
                         </p>
                     }
                 })}
-            <HomeLink />
+            <HomeLink lang />
         </Card>
     }
     .into_any()

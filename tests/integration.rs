@@ -261,12 +261,18 @@ impl Rp {
 
     /// Starts an RP-initiated logout; returns the challenge Hydra sends to the UI.
     async fn start_logout(&self, state: &str) -> String {
+        self.start_logout_with(state, &[]).await
+    }
+
+    /// The same, with extra parameters (e.g. `ui_locales`).
+    async fn start_logout_with(&self, state: &str, extra: &[(&str, &str)]) -> String {
         let mut url =
             Url::parse(&format!("{}/oauth2/sessions/logout", self.hydra.public())).unwrap();
         url.query_pairs_mut()
             .append_pair("id_token_hint", &self.id_token)
             .append_pair("post_logout_redirect_uri", &self.post_logout)
-            .append_pair("state", state);
+            .append_pair("state", state)
+            .extend_pairs(extra);
         let res = self.browser.get(url).send().await.unwrap();
         let location = Url::parse(
             res.headers()
@@ -364,7 +370,10 @@ async fn prompt_shows_the_app_and_hides_the_challenge() {
         other => panic!("expected pending, got {other:?}"),
     }
 
-    match flow::prompt(&state, &challenge, &BINDING).await.unwrap() {
+    match flow::prompt(&state, &challenge, &BINDING, None)
+        .await
+        .unwrap()
+    {
         PromptStep::Ask(p) => {
             assert_eq!(p.subject, "alice");
             let app = p.app.unwrap();
@@ -381,7 +390,11 @@ async fn sign_out_completes_and_a_second_submit_is_harmless() {
     let rp = Rp::login("it-accept", "Accept App").await;
     let challenge = rp.start_logout("st-accept").await;
     let state = state();
-    let ticket = ticket_of(flow::prompt(&state, &challenge, &BINDING).await.unwrap());
+    let ticket = ticket_of(
+        flow::prompt(&state, &challenge, &BINDING, None)
+            .await
+            .unwrap(),
+    );
 
     let to = flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
         .await
@@ -409,7 +422,10 @@ async fn sign_out_completes_and_a_second_submit_is_harmless() {
         again.as_str().contains("/oauth2/sessions/logout"),
         "{again}"
     );
-    match flow::prompt(&state, &challenge, &BINDING).await.unwrap() {
+    match flow::prompt(&state, &challenge, &BINDING, None)
+        .await
+        .unwrap()
+    {
         PromptStep::Redirect(u) => assert_eq!(u.origin(), again.origin()),
         other => panic!("a completed logout must not prompt again: {other:?}"),
     }
@@ -420,7 +436,11 @@ async fn stay_signed_in_is_final() {
     let rp = Rp::login("it-reject", "Reject App").await;
     let challenge = rp.start_logout("st-reject").await;
     let state = state();
-    let ticket = ticket_of(flow::prompt(&state, &challenge, &BINDING).await.unwrap());
+    let ticket = ticket_of(
+        flow::prompt(&state, &challenge, &BINDING, None)
+            .await
+            .unwrap(),
+    );
 
     let to = flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
         .await
@@ -441,7 +461,7 @@ async fn stay_signed_in_is_final() {
         "still signed in after the late accept"
     );
     assert_eq!(
-        flow::prompt(&state, &challenge, &BINDING)
+        flow::prompt(&state, &challenge, &BINDING, None)
             .await
             .unwrap_err(),
         AppError::NotFound
@@ -452,13 +472,18 @@ async fn stay_signed_in_is_final() {
 async fn unknown_and_malformed_challenges() {
     let state = state();
     assert_eq!(
-        flow::prompt(&state, "00000000-0000-0000-0000-000000000000", &BINDING)
-            .await
-            .unwrap_err(),
+        flow::prompt(
+            &state,
+            "00000000-0000-0000-0000-000000000000",
+            &BINDING,
+            None
+        )
+        .await
+        .unwrap_err(),
         AppError::NotFound
     );
     assert_eq!(
-        flow::prompt(&state, "", &BINDING).await.unwrap_err(),
+        flow::prompt(&state, "", &BINDING, None).await.unwrap_err(),
         AppError::BadRequest
     );
     let forged = flow::decide(&state, "not-a-ticket", Some(&BINDING), Decision::Accept)
@@ -680,11 +705,18 @@ async fn expired_requests_offer_a_restart_and_refuse_decisions() {
     let rp = Rp::login_at(Hydra::ShortTtl, "it-expiry", "Expiry App").await;
     let challenge = rp.start_user_logout().await;
     let state = state_for(Hydra::ShortTtl);
-    let ticket = ticket_of(flow::prompt(&state, &challenge, &BINDING).await.unwrap());
+    let ticket = ticket_of(
+        flow::prompt(&state, &challenge, &BINDING, None)
+            .await
+            .unwrap(),
+    );
 
     tokio::time::sleep(Duration::from_millis(2500)).await;
 
-    match flow::prompt(&state, &challenge, &BINDING).await.unwrap() {
+    match flow::prompt(&state, &challenge, &BINDING, None)
+        .await
+        .unwrap()
+    {
         PromptStep::Expired(restart) => assert_eq!(
             restart.as_str(),
             format!("{}/oauth2/sessions/logout", Hydra::ShortTtl.public())
@@ -1015,7 +1047,11 @@ async fn health_and_metrics() {
     let (status, _, _) = send(app.clone(), get("/health/ready")).await;
     assert_eq!(status, StatusCode::OK);
 
-    let ticket = ticket_of(flow::prompt(&state, &challenge, &BINDING).await.unwrap());
+    let ticket = ticket_of(
+        flow::prompt(&state, &challenge, &BINDING, None)
+            .await
+            .unwrap(),
+    );
     flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
         .await
         .unwrap();
@@ -1061,4 +1097,76 @@ async fn health_and_metrics() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     let (status, _, _) = send(app, get("/health/alive")).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// The page language: `ui_locales` from the relying party first, then the
+/// browser's `Accept-Language`, then `DEFAULT_LOCALE`.
+#[tokio::test]
+async fn the_page_language_follows_ui_locales_then_accept_language_then_default() {
+    let app = router(state());
+    let page = |uri: String, accept_language: Option<&'static str>| {
+        let app = app.clone();
+        async move {
+            let mut req = Request::get(uri).header(header::ACCEPT, "text/html");
+            if let Some(al) = accept_language {
+                req = req.header(header::ACCEPT_LANGUAGE, al);
+            }
+            send(app, req.body(Body::empty()).unwrap()).await.2
+        }
+    };
+
+    // ui_locales (Japanese) beats the browser's German.
+    let rp = Rp::login("it-lang-ui", "Lang App").await;
+    let challenge = rp
+        .start_logout_with("st-lang", &[("ui_locales", "xx ja de")])
+        .await;
+    let html = page(
+        format!("/logout?logout_challenge={}", urlencode(&challenge)),
+        Some("de-DE,de;q=0.9"),
+    )
+    .await;
+    assert!(html.contains(r#"<html lang="ja""#), "{html}");
+    assert!(
+        html.contains("Lang App からサインアウトしますか?"),
+        "{html}"
+    );
+    assert!(html.contains(">サインアウト</button>"), "{html}");
+
+    // No ui_locales: the browser's best supported language by quality.
+    let rp = Rp::login("it-lang-al", "Lang App").await;
+    let challenge = rp.start_logout("st-lang").await;
+    let html = page(
+        format!("/logout?logout_challenge={}", urlencode(&challenge)),
+        Some("pt-BR, fr;q=0.4, es;q=0.6"),
+    )
+    .await;
+    assert!(html.contains(r#"<html lang="es""#), "{html}");
+    assert!(html.contains("¿Cerrar sesión en Lang App?"), "{html}");
+
+    // Pages without a logout request, and error pages, follow the browser too.
+    let html = page("/logged-out".into(), Some("de")).await;
+    assert!(html.contains(r#"<html lang="de""#) && html.contains("Sie haben sich abgemeldet"));
+    let html = page("/logout".into(), Some("fr-CA")).await;
+    assert!(html.contains("Lien de déconnexion incomplet"), "{html}");
+
+    // Nothing usable from the browser: DEFAULT_LOCALE.
+    let config = Config::from_env(&[
+        ("HYDRA_ADMIN_URL", Hydra::Main.admin().as_str()),
+        ("HYDRA_PUBLIC_URL", Hydra::Main.public().as_str()),
+        ("DEFAULT_LOCALE", "fr"),
+    ])
+    .unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("hydra-logout-ui")
+        .build();
+    let french = router(build_state(config, options).unwrap());
+    let (_, _, html) = send(
+        french,
+        Request::get("/stayed")
+            .header(header::ACCEPT_LANGUAGE, "pt")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(html.contains(r#"<html lang="fr""#) && html.contains("Vous êtes toujours connecté"));
 }

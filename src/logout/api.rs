@@ -14,7 +14,19 @@ pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppE
 
     let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
     let binding = csrf::ensure_binding(state.config.cookie_secure).ok_or(AppError::Unavailable)?;
-    match flow::prompt(&state, &logout_challenge, &binding).await? {
+    let accept_language = use_context::<http::request::Parts>().and_then(|p| {
+        p.headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok().map(str::to_owned))
+    });
+    match flow::prompt(
+        &state,
+        &logout_challenge,
+        &binding,
+        accept_language.as_deref(),
+    )
+    .await?
+    {
         flow::PromptStep::Ask(prompt) => Ok(PromptOutcome::Ask(prompt)),
         flow::PromptStep::Redirect(url) => {
             respond::redirect(url.as_str());

@@ -12,10 +12,21 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::{error::AppError, i18n::Lang};
 
 /// Where the form posts: `decide`'s endpoint (named, so it carries no hash).
 pub const DECIDE_URL: &str = "/api/logout/decide";
+
+/// Failures the hydrated form can report; each gets a pre-rendered, translated
+/// message that the island reveals, so the browser bundle carries no text.
+const REPORTABLE: [AppError; 6] = [
+    AppError::Unavailable,
+    AppError::Forbidden,
+    AppError::NotFound,
+    AppError::Expired,
+    AppError::BadRequest,
+    AppError::Transport,
+];
 
 /// The form as the server renders it; identical with and without JavaScript.
 #[component]
@@ -24,24 +35,29 @@ pub fn DecisionForm(
     ticket: String,
     /// Whether a previous plain-form decision failed (`?failed=1`).
     failed: bool,
+    lang: Lang,
 ) -> impl IntoView {
+    let alert = "mt-4 rounded-md bg-danger-soft p-3 text-sm text-danger";
     view! {
-        {failed
-            .then(|| {
-                view! {
-                    <p role="alert" class="mt-4 rounded-md bg-danger-soft p-3 text-sm text-danger">
-                        "We could not complete your choice. Please try again."
-                    </p>
-                }
-            })}
+        {failed.then(|| view! { <p role="alert" class=alert>{lang.t("decision-failed")}</p> })}
         <EnhancedForm>
+            {REPORTABLE
+                .iter()
+                .map(|e| {
+                    view! {
+                        <p role="alert" class=alert hidden data-error-code=e.code()>
+                            {lang.t(&format!("error-{}", e.code()))}
+                        </p>
+                    }
+                })
+                .collect_view()}
             <input type="hidden" name="ticket" value=ticket />
             <div class="mt-6 flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
                 <button id="reject" type="submit" name="decision" value="reject" class="btn btn-secondary">
-                    "Stay signed in"
+                    {lang.t("button-stay")}
                 </button>
                 <button id="accept" type="submit" name="decision" value="accept" class="btn btn-primary">
-                    "Sign out"
+                    {lang.t("button-sign-out")}
                 </button>
             </div>
         </EnhancedForm>
@@ -50,32 +66,16 @@ pub fn DecisionForm(
 
 /// The island: a `<form>` around server-rendered fields. It takes no props, so
 /// nothing has to be serialized into the page and decoded in the browser; the
-/// buttons are found in the DOM when the form is submitted.
+/// buttons and messages are found in the DOM when the form is submitted.
 #[island]
 fn EnhancedForm(children: Children) -> impl IntoView {
-    let error = RwSignal::new(None::<AppError>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
-        browser::submit(ev, error);
+        browser::submit(ev);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, error);
+        let _ = ev;
     };
     view! {
-        {move || {
-            error
-                .get()
-                .map(|e| {
-                    view! {
-                        <p
-                            role="alert"
-                            class="mt-4 rounded-md bg-danger-soft p-3 text-sm text-danger"
-                            data-testid="decision-error"
-                        >
-                            {e.to_string()}
-                        </p>
-                    }
-                })
-        }}
         <form method="post" action=DECIDE_URL on:submit=on_submit>
             {children()}
         </form>
@@ -84,24 +84,51 @@ fn EnhancedForm(children: Children) -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use leptos::prelude::*;
+    use leptos::prelude::window;
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::{
-        FormData, HtmlButtonElement, HtmlFormElement, Request, RequestInit, Response,
+        FormData, HtmlButtonElement, HtmlElement, HtmlFormElement, Request, RequestInit, Response,
         UrlSearchParams,
     };
 
     use super::DECIDE_URL;
-    use crate::error::AppError;
 
     /// What the server said about a submitted decision.
     enum Answer {
         /// Navigate here (Hydra, the relying party, or one of our pages).
         Go(String),
-        Failed(AppError),
+        /// Failed; the `AppError` code the server sent.
+        Failed(String),
     }
 
-    pub fn submit(ev: leptos::ev::SubmitEvent, error: RwSignal<Option<AppError>>) {
+    /// Shows the pre-rendered message for `code` (or the generic one), hides the rest.
+    fn show_error(form: &HtmlFormElement, code: Option<&str>) {
+        let Ok(alerts) = form.query_selector_all("[data-error-code]") else {
+            return;
+        };
+        let known = code.is_some_and(|c| {
+            form.query_selector(&format!("[data-error-code=\"{c}\"]"))
+                .ok()
+                .flatten()
+                .is_some()
+        });
+        let wanted = if known {
+            code
+        } else {
+            code.map(|_| "transport")
+        };
+        for i in 0..alerts.length() {
+            if let Some(el) = alerts
+                .item(i)
+                .and_then(|n| n.dyn_into::<HtmlElement>().ok())
+            {
+                let this = el.get_attribute("data-error-code");
+                el.set_hidden(this.as_deref() != wanted);
+            }
+        }
+    }
+
+    pub fn submit(ev: leptos::ev::SubmitEvent) {
         // Any problem preparing the request: let the browser post the form itself.
         let Some((form, body)) = form_body(&ev) else {
             return;
@@ -114,17 +141,17 @@ mod browser {
         // Disabled while in flight, and kept so while the browser navigates away.
         let set_pending = move |pending: bool| buttons.iter().for_each(|b| b.set_disabled(pending));
         set_pending(true);
-        error.set(None);
+        show_error(&form, None);
         wasm_bindgen_futures::spawn_local(async move {
             let failure = match post(&body).await {
                 Ok(Answer::Go(location)) => match window().location().assign(&location) {
                     Ok(()) => return,
-                    Err(_) => AppError::Transport,
+                    Err(_) => "transport".to_owned(),
                 },
-                Ok(Answer::Failed(e)) => e,
-                Err(_) => AppError::Transport,
+                Ok(Answer::Failed(code)) => code,
+                Err(_) => "transport".to_owned(),
             };
-            error.set(Some(failure));
+            show_error(&form, Some(&failure));
             set_pending(false);
         });
     }
@@ -163,15 +190,13 @@ mod browser {
             if let Some(location) = response.headers().get("location")? {
                 return Ok(Answer::Go(location));
             }
-            return Ok(Answer::Failed(AppError::Transport));
+            return Ok(Answer::Failed("transport".to_owned()));
         }
         let text = wasm_bindgen_futures::JsFuture::from(response.text()?)
             .await?
             .as_string()
             .unwrap_or_default();
-        let code = text.trim().trim_matches('"');
-        Ok(Answer::Failed(
-            AppError::from_code(code).unwrap_or(AppError::Transport),
-        ))
+        // The body is the error's code as a JSON string, e.g. "unavailable".
+        Ok(Answer::Failed(text.trim().trim_matches('"').to_owned()))
     }
 }

@@ -6,7 +6,8 @@ use leptos_router::hooks::use_query_map;
 use super::{api::load_prompt, form::DecisionForm, AppInfo, LogoutPrompt, PromptOutcome};
 use crate::{
     error::AppError,
-    ui::{Card, ErrorView, ExternalLink},
+    i18n::Lang,
+    ui::{server_side::page_lang, Card, ErrorView, ExternalLink},
 };
 
 /// `GET /logout?logout_challenge=…`. Rendered on the server with the logout
@@ -23,7 +24,12 @@ pub fn LogoutPage() -> impl IntoView {
 
     view! {
         <Suspense fallback=|| {
-            view! { <Card><p class="text-muted">"Loading…"</p></Card> }
+            let lang = page_lang();
+            view! {
+                <Card lang>
+                    <p class="text-muted">{lang.t("loading")}</p>
+                </Card>
+            }
         }>
             {move || Suspend::new(async move {
                 match prompt.await {
@@ -31,9 +37,10 @@ pub fn LogoutPage() -> impl IntoView {
                         view! { <Prompt prompt=p failed=failed() /> }.into_any()
                     }
                     Ok(PromptOutcome::Redirected) => {
+                        let lang = page_lang();
                         view! {
-                            <Card>
-                                <p class="text-muted">"Continuing…"</p>
+                            <Card lang>
+                                <p class="text-muted">{lang.t("continuing")}</p>
                             </Card>
                         }
                             .into_any()
@@ -48,30 +55,45 @@ pub fn LogoutPage() -> impl IntoView {
     }
 }
 
+/// Splits a translated sentence around a variable so the variable can get its own
+/// element (e.g. `<strong>`), whatever the word order of the language.
+fn around(lang: Lang, key: &str, name: &'static str) -> (String, String) {
+    const MARK: &str = "\u{1}";
+    let text = lang.t1(key, name, MARK);
+    match text.split_once(MARK) {
+        Some((before, after)) => (before.to_owned(), after.to_owned()),
+        None => (text, String::new()),
+    }
+}
+
 #[component]
 fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
     let LogoutPrompt {
         ticket,
         subject,
         app,
+        lang,
     } = prompt;
+    let lang = Lang::from_tag(&lang).unwrap_or_default();
     let heading = match &app {
-        Some(app) => format!("Sign out of {}?", app.name),
-        None => "Sign out?".to_owned(),
+        Some(app) => lang.t1("prompt-title-app", "app", &app.name),
+        None => lang.t("prompt-title"),
     };
+    let (before, after) = around(lang, "prompt-signed-in-as", "subject");
 
     view! {
-        <Card>
+        <Card lang>
             {app.clone().map(|app| view! { <AppHeader app /> })}
             <h1 class="text-2xl font-semibold tracking-tight text-fg break-words">{heading}</h1>
             <p class="mt-2 text-muted">
-                "You are signed in as "
+                {before}
                 <strong class="font-medium text-fg break-all" data-testid="subject">
                     {subject}
-                </strong> "."
+                </strong>
+                {after}
             </p>
-            <DecisionForm ticket failed />
-            {app.map(|app| view! { <AppLinks app /> })}
+            <DecisionForm ticket failed lang />
+            {app.map(|app| view! { <AppLinks app lang /> })}
         </Card>
     }
 }
@@ -93,14 +115,14 @@ fn AppHeader(app: AppInfo) -> impl IntoView {
 }
 
 #[component]
-fn AppLinks(app: AppInfo) -> impl IntoView {
-    let links: Vec<(&'static str, String)> = [
-        ("Visit the app", app.client_uri),
-        ("Privacy policy", app.policy_uri),
-        ("Terms of service", app.tos_uri),
+fn AppLinks(app: AppInfo, lang: Lang) -> impl IntoView {
+    let links: Vec<(String, String)> = [
+        ("link-app", app.client_uri),
+        ("link-privacy", app.policy_uri),
+        ("link-terms", app.tos_uri),
     ]
     .into_iter()
-    .filter_map(|(label, uri)| uri.map(|u| (label, u)))
+    .filter_map(|(key, uri)| uri.map(|u| (lang.t(key), u)))
     .collect();
     (!links.is_empty()).then(|| {
         view! {

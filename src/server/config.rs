@@ -39,6 +39,10 @@ pub struct Config {
     /// response: `HSTS_MAX_AGE` (seconds). Unset: no header (usually the TLS
     /// proxy's job).
     pub hsts_max_age: Option<u64>,
+    /// Language when neither the relying party (`ui_locales`) nor the browser
+    /// (`Accept-Language`) names a supported one: `DEFAULT_LOCALE` (en, de, fr,
+    /// es, ja; default en).
+    pub default_lang: crate::i18n::Lang,
     /// Total time budget for one call to Hydra: `HYDRA_TIMEOUT_MS` (default 5000).
     pub hydra_timeout: Duration,
     /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
@@ -206,6 +210,17 @@ impl Config {
             },
         };
 
+        let default_lang = match env.get("DEFAULT_LOCALE") {
+            None => crate::i18n::Lang::default(),
+            Some(tag) => crate::i18n::Lang::from_tag(&tag).unwrap_or_else(|| {
+                problems.push(format!(
+                    "DEFAULT_LOCALE must be one of {}",
+                    crate::i18n::SUPPORTED.join(", ")
+                ));
+                crate::i18n::Lang::default()
+            }),
+        };
+
         let hydra_timeout = parse_millis(env, "HYDRA_TIMEOUT_MS", 5_000, &mut problems);
         let hydra_connect_timeout =
             parse_millis(env, "HYDRA_CONNECT_TIMEOUT_MS", 2_000, &mut problems);
@@ -220,6 +235,7 @@ impl Config {
                 ticket_secret,
                 skip_consent_clients,
                 hsts_max_age,
+                default_lang,
                 hydra_timeout,
                 hydra_connect_timeout,
             }),

@@ -124,21 +124,24 @@ fn app_info(client: &OAuth2Client) -> AppInfo {
     }
 }
 
+/// A query parameter of the request's `request_url` (e.g. `ui_locales`, which
+/// Hydra keeps there without acting on it).
+fn request_param(req: &LogoutRequest, name: &str) -> Option<String> {
+    let base = Url::parse("http://hydra.invalid/").ok()?;
+    let request_url = base.join(req.request_url.as_deref()?).ok()?;
+    let value = request_url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned());
+    value
+}
+
 /// The relying party's own return address from `request_url`. Hydra validated
 /// `post_logout_redirect_uri` against the client's registered list when it
 /// created the request, so it is trusted as far as it is http(s).
 fn post_logout_target(req: &LogoutRequest) -> Option<Url> {
-    let base = Url::parse("http://hydra.invalid/").ok()?;
-    let request_url = base.join(req.request_url.as_deref()?).ok()?;
-    let mut target = None;
-    let mut state = None;
-    for (k, v) in request_url.query_pairs() {
-        match &*k {
-            "post_logout_redirect_uri" => target = Some(v.into_owned()),
-            "state" => state = Some(v.into_owned()),
-            _ => {}
-        }
-    }
+    let target = request_param(req, "post_logout_redirect_uri");
+    let state = request_param(req, "state");
     let mut target = safe_http_url(target.as_deref())?;
     if let Some(state) = state.filter(|s| !s.is_empty()) {
         target.query_pairs_mut().append_pair("state", &state);
@@ -194,10 +197,12 @@ fn audit(state: &AppState, req: &LogoutRequest, outcome: &'static str) {
 /// `GET /logout?logout_challenge=…`.
 ///
 /// `binding` is the browser's CSRF cookie value the ticket gets sealed to.
+/// `accept_language` is the browser's header, for choosing the page language.
 pub async fn prompt(
     state: &AppState,
     raw_challenge: &str,
     binding: &Binding,
+    accept_language: Option<&str>,
 ) -> Result<PromptStep, AppError> {
     let challenge = LogoutChallenge::parse(raw_challenge).ok_or(AppError::BadRequest)?;
     let req = match state
@@ -233,8 +238,14 @@ pub async fn prompt(
         tracing::error!("could not seal a ticket (no randomness?)");
         AppError::Unavailable
     })?;
+    let lang = crate::i18n::negotiate(
+        request_param(&req, "ui_locales").as_deref(),
+        accept_language,
+        state.config.default_lang,
+    );
     Ok(PromptStep::Ask(LogoutPrompt {
         ticket,
+        lang: lang.tag().to_owned(),
         subject: req.subject.clone(),
         app: req
             .client

@@ -61,6 +61,7 @@ fn config(admin: &Url, key: Option<&str>) -> Config {
         skip_consent_clients: Vec::new(),
         cookie_secure: false,
         hsts_max_age: None,
+        default_lang: crate::i18n::Lang::default(),
         hydra_timeout: Duration::from_millis(300),
         hydra_connect_timeout: Duration::from_millis(300),
     }
