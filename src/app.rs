@@ -36,12 +36,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Whether the operator set a brand colour (served as `/brand.css`).
+fn brand_stylesheet() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::server::state::AppState>()
+            .is_some_and(|s| s.config.brand.primary_color.is_some())
+    }
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/hydra-logout-ui.css" />
+        {brand_stylesheet().then(|| view! { <Stylesheet id="brand" href="/brand.css" /> })}
         <Router>
             <Routes fallback=|| view! { <ErrorView error=AppError::PageNotFound /> }>
                 // Async: the status code and any redirect depend on Hydra's answer,

@@ -27,6 +27,23 @@ pub mod server_side {
         None
     }
 
+    /// The operator's branding (`BRAND_*`, `SUPPORT_URL`).
+    pub fn brand() -> super::BrandView {
+        #[cfg(feature = "ssr")]
+        {
+            use leptos::prelude::use_context;
+            use_context::<crate::server::state::AppState>()
+                .map(|s| super::BrandView {
+                    name: s.config.brand.name.clone(),
+                    logo_url: s.config.brand.logo_url.clone(),
+                    support_url: s.config.brand.support_url.clone(),
+                })
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        super::BrandView::default()
+    }
+
     /// The language for a page that has no logout request to ask: the
     /// browser's `Accept-Language`, else `DEFAULT_LOCALE`.
     pub fn page_lang() -> Lang {
@@ -39,16 +56,65 @@ pub mod server_side {
     }
 }
 
-/// The page frame: `<html lang>`, the title, and a centred card.
+/// What the pages show of the operator's brand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BrandView {
+    pub name: Option<String>,
+    pub logo_url: Option<String>,
+    pub support_url: Option<String>,
+}
+
+/// The page frame: `<html lang>`, the title, the operator's brand, a centred
+/// card and the support link.
 #[component]
 pub fn Card(lang: Lang, children: Children) -> impl IntoView {
+    let brand = server_side::brand();
+    let title = match &brand.name {
+        Some(name) => format!("{} · {name}", lang.t("page-title")),
+        None => lang.t("page-title"),
+    };
+    let has_header = brand.name.is_some() || brand.logo_url.is_some();
     view! {
         <Html {..} lang=lang.tag() />
-        <Title text=lang.t("page-title") />
-        <main class="flex min-h-dvh items-center justify-center bg-page px-4 py-10">
+        <Title text=title />
+        <main class="flex min-h-dvh flex-col items-center justify-center gap-6 bg-page px-4 py-10">
+            {has_header
+                .then(|| {
+                    view! {
+                        <header class="flex items-center gap-3" data-testid="brand">
+                            {brand
+                                .logo_url
+                                .clone()
+                                .map(|src| {
+                                    view! { <img src=src alt="" height="32" class="h-8 w-auto" /> }
+                                })}
+                            {brand
+                                .name
+                                .clone()
+                                .map(|name| {
+                                    view! {
+                                        <span class="text-lg font-semibold tracking-tight text-fg">
+                                            {name}
+                                        </span>
+                                    }
+                                })}
+                        </header>
+                    }
+                })}
             <div class="w-full max-w-md rounded-2xl border border-line bg-surface p-6 shadow-sm sm:p-8">
                 {children()}
             </div>
+            {brand
+                .support_url
+                .map(|href| {
+                    view! {
+                        <footer class="text-sm text-muted">
+                            <a href=href class="link" data-testid="support">
+                                {lang.t("support")}
+                            </a>
+                        </footer>
+                    }
+                })}
         </main>
     }
 }

@@ -1170,3 +1170,55 @@ async fn the_page_language_follows_ui_locales_then_accept_language_then_default(
     .await;
     assert!(html.contains(r#"<html lang="fr""#) && html.contains("Vous êtes toujours connecté"));
 }
+
+/// Operator branding without a rebuild: name, logo, colour, support link.
+#[tokio::test]
+async fn branding_comes_from_configuration() {
+    let get = |uri: &str| {
+        Request::get(uri)
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let config = Config::from_env(&[
+        ("HYDRA_ADMIN_URL", Hydra::Main.admin().as_str()),
+        ("HYDRA_PUBLIC_URL", Hydra::Main.public().as_str()),
+        ("BRAND_NAME", "Acme & ID"),
+        ("BRAND_LOGO_URL", "https://cdn.acme.test/logo.svg"),
+        ("BRAND_PRIMARY_COLOR", "#0B6E4F"),
+        ("SUPPORT_URL", "https://help.acme.test/"),
+    ])
+    .unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("hydra-logout-ui")
+        .build();
+    let app = router(build_state(config, options).unwrap());
+    let (status, _, html) = send(app.clone(), get("/logged-out")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Acme &amp; ID"), "{html}");
+    assert!(html.contains(r#"src="https://cdn.acme.test/logo.svg""#));
+    assert!(html.contains(r#"href="https://help.acme.test/""#));
+    assert!(html.contains(r#"href="/brand.css""#));
+    assert!(
+        html.contains("<title>Sign out · Acme & ID</title>")
+            || html.contains("<title>Sign out · Acme &amp; ID</title>"),
+        "{html}"
+    );
+    let (status, headers, css) = send(app, get("/brand.css")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    assert!(
+        css.contains("--hlu-primary:#0b6e4f;--hlu-primary-fg:#ffffff"),
+        "{css}"
+    );
+
+    // Unbranded: no brand stylesheet, no header, no support link.
+    let app = router(state());
+    let (_, _, html) = send(app.clone(), get("/logged-out")).await;
+    assert!(!html.contains("/brand.css") && !html.contains(r#"data-testid="brand""#));
+    let (status, _, _) = send(app, get("/brand.css")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

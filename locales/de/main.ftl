@@ -34,3 +34,4 @@ stayed = Es wurde nichts geändert. Sie können dieses Fenster schließen.
 oauth-error-title = Etwas ist schiefgelaufen
 oauth-error = Der Anmeldedienst hat ein Problem gemeldet. Bitte kehren Sie zur App zurück und versuchen Sie es erneut.
 oauth-error-code = Fehlercode:
+support = Brauchen Sie Hilfe?

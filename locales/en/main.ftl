@@ -34,3 +34,4 @@ stayed = Nothing was changed. You can close this window.
 oauth-error-title = Something went wrong
 oauth-error = The sign-in service reported a problem. Please return to the app and try again.
 oauth-error-code = Error code:
+support = Need help?

@@ -34,3 +34,4 @@ stayed = No se ha cambiado nada. Puedes cerrar esta ventana.
 oauth-error-title = Algo salió mal
 oauth-error = El servicio de inicio de sesión informó de un problema. Vuelve a la aplicación e inténtalo de nuevo.
 oauth-error-code = Código de error:
+support = ¿Necesitas ayuda?

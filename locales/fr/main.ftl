@@ -34,3 +34,4 @@ stayed = Rien n’a été modifié. Vous pouvez fermer cette fenêtre.
 oauth-error-title = Une erreur s’est produite
 oauth-error = Le service de connexion a signalé un problème. Veuillez retourner dans l’application et réessayer.
 oauth-error-code = Code d’erreur :
+support = Besoin d’aide ?

@@ -34,3 +34,4 @@ stayed = 何も変更されていません。このウィンドウを閉じて�
 oauth-error-title = 問題が発生しました
 oauth-error = サインインサービスで問題が発生しました。アプリに戻ってもう一度お試しください。
 oauth-error-code = エラーコード:
+support = お困りですか?

@@ -43,11 +43,99 @@ pub struct Config {
     /// (`Accept-Language`) names a supported one: `DEFAULT_LOCALE` (en, de, fr,
     /// es, ja; default en).
     pub default_lang: crate::i18n::Lang,
+    /// Operator branding, all optional: `BRAND_NAME`, `BRAND_LOGO_URL` (https URL
+    /// or a path on this server), `BRAND_PRIMARY_COLOR` (`#rrggbb`), `SUPPORT_URL`.
+    pub brand: Brand,
     /// Total time budget for one call to Hydra: `HYDRA_TIMEOUT_MS` (default 5000).
     pub hydra_timeout: Duration,
     /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
     /// (default 2000).
     pub hydra_connect_timeout: Duration,
+}
+
+/// How the pages present the operator's product.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Brand {
+    pub name: Option<String>,
+    pub logo_url: Option<String>,
+    /// `#rrggbb`, lower-case.
+    pub primary_color: Option<String>,
+    pub support_url: Option<String>,
+}
+
+impl Brand {
+    fn from_env(env: &impl Env, problems: &mut Vec<String>) -> Brand {
+        // leptos_meta writes <title> text unescaped (RCDATA): refuse markup characters
+        // rather than rely on the renderer.
+        let name = env.get("BRAND_NAME").and_then(|n| {
+            if n.contains(['<', '>']) {
+                problems.push("BRAND_NAME must not contain < or >".into());
+                return None;
+            }
+            Some(n.trim().chars().take(60).collect())
+        });
+        let logo_url = env.get("BRAND_LOGO_URL").and_then(|raw| {
+            let raw = raw.trim().to_owned();
+            let ok = (raw.starts_with('/') && !raw.starts_with("//"))
+                || Url::parse(&raw).is_ok_and(|u| u.scheme() == "https" && u.host().is_some());
+            if !ok {
+                problems.push(
+                    "BRAND_LOGO_URL must be an https URL or a path on this server (the page's CSP allows no other images)"
+                        .into(),
+                );
+            }
+            ok.then_some(raw)
+        });
+        let primary_color = env.get("BRAND_PRIMARY_COLOR").and_then(|raw| {
+            let c = raw.trim().to_ascii_lowercase();
+            let ok = c.len() == 7
+                && c.starts_with('#')
+                && c.chars().skip(1).all(|ch| ch.is_ascii_hexdigit());
+            if !ok {
+                problems.push("BRAND_PRIMARY_COLOR must be a colour like #4338ca".into());
+            }
+            ok.then_some(c)
+        });
+        let support_url = env
+            .get("SUPPORT_URL")
+            .and_then(|raw| parse_http_url("SUPPORT_URL", &raw, problems))
+            .map(String::from);
+        Brand {
+            name,
+            logo_url,
+            primary_color,
+            support_url,
+        }
+    }
+
+    /// The stylesheet that applies the colour (served at `/brand.css`): a CSS
+    /// custom property, because the CSP forbids inline styles. The text colour on
+    /// the primary colour is black or white, whichever contrasts more.
+    pub fn stylesheet(&self) -> Option<String> {
+        let color = self.primary_color.as_deref()?;
+        let channel = |i: usize| {
+            let v = u8::from_str_radix(color.get(i..i + 2)?, 16).ok()?;
+            let c = f64::from(v) / 255.0;
+            Some(if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            })
+        };
+        let luminance = 0.2126 * channel(1)? + 0.7152 * channel(3)? + 0.0722 * channel(5)?;
+        // Contrast against white vs black (WCAG relative luminance).
+        let on_white = 1.05 / (luminance + 0.05);
+        let on_black = (luminance + 0.05) / 0.05;
+        let fg = if on_white >= on_black {
+            "#ffffff"
+        } else {
+            "#000000"
+        };
+        Some(format!(
+            ":root{{--hlu-primary:{color};--hlu-primary-fg:{fg}}}\n\
+             @media (prefers-color-scheme:dark){{:root{{--hlu-primary:{color};--hlu-primary-fg:{fg}}}}}\n"
+        ))
+    }
 }
 
 /// A source of environment variables; a trait so tests need not touch the
@@ -221,6 +309,8 @@ impl Config {
             }),
         };
 
+        let brand = Brand::from_env(env, &mut problems);
+
         let hydra_timeout = parse_millis(env, "HYDRA_TIMEOUT_MS", 5_000, &mut problems);
         let hydra_connect_timeout =
             parse_millis(env, "HYDRA_CONNECT_TIMEOUT_MS", 2_000, &mut problems);
@@ -236,6 +326,7 @@ impl Config {
                 skip_consent_clients,
                 hsts_max_age,
                 default_lang,
+                brand,
                 hydra_timeout,
                 hydra_connect_timeout,
             }),
@@ -294,6 +385,56 @@ mod tests {
             "HYDRA_TIMEOUT_MS",
         ] {
             assert!(text.contains(name), "{name} missing from: {text}");
+        }
+    }
+
+    #[test]
+    fn branding_is_validated_and_the_text_colour_contrasts() {
+        let base = [
+            ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+            ("HYDRA_PUBLIC_URL", "http://127.0.0.1:4444"),
+        ];
+        let mut env: Vec<(&str, &str)> = base.to_vec();
+        env.extend([
+            ("BRAND_NAME", "Acme ID"),
+            ("BRAND_LOGO_URL", "/brand/logo.svg"),
+            ("BRAND_PRIMARY_COLOR", "#FFD700"),
+            ("SUPPORT_URL", "https://help.acme.test/"),
+        ]);
+        let env: [(&str, &str); 6] = env.try_into().unwrap();
+        let c = Config::from_env(&env).unwrap();
+        assert_eq!(c.brand.primary_color.as_deref(), Some("#ffd700"));
+        let css = c.brand.stylesheet().unwrap();
+        assert!(
+            css.contains("--hlu-primary:#ffd700;--hlu-primary-fg:#000000"),
+            "{css}"
+        );
+        let dark = Brand {
+            primary_color: Some("#1e3a8a".into()),
+            ..Brand::default()
+        };
+        assert!(dark
+            .stylesheet()
+            .unwrap()
+            .contains("--hlu-primary-fg:#ffffff"));
+
+        let err = Config::from_env(&[
+            ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+            ("HYDRA_PUBLIC_URL", "http://127.0.0.1:4444"),
+            ("BRAND_LOGO_URL", "http://cdn.test/logo.png"),
+            ("BRAND_PRIMARY_COLOR", "red;}body{display:none"),
+            ("SUPPORT_URL", "javascript:alert(1)"),
+            ("BRAND_NAME", "</title><script>"),
+        ])
+        .unwrap_err()
+        .to_string();
+        for name in [
+            "BRAND_LOGO_URL",
+            "BRAND_PRIMARY_COLOR",
+            "SUPPORT_URL",
+            "BRAND_NAME",
+        ] {
+            assert!(err.contains(name), "{err}");
         }
     }
 

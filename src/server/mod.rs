@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health/alive", get(health::alive))
         .route("/health/ready", get(health::ready))
         .route("/metrics", get(metrics::serve))
+        .route("/brand.css", get(brand_css))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell));
     let app = api_errors::apply(app).layer(axum::middleware::from_fn_with_state(
@@ -89,6 +90,25 @@ pub fn router(state: AppState) -> Router {
     ));
     let hsts = headers::Hsts::from_max_age(state.config.hsts_max_age);
     telemetry::apply(headers::apply(limits::apply(app), hsts)).with_state(state)
+}
+
+/// `GET /brand.css`: the operator's colour as CSS custom properties (404 when
+/// none is configured).
+async fn brand_css(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.config.brand.stylesheet() {
+        Some(css) => (
+            [
+                (http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (http::header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            css,
+        )
+            .into_response(),
+        None => http::StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// Entry point of the binary.

@@ -62,6 +62,7 @@ fn config(admin: &Url, key: Option<&str>) -> Config {
         cookie_secure: false,
         hsts_max_age: None,
         default_lang: crate::i18n::Lang::default(),
+        brand: crate::server::config::Brand::default(),
         hydra_timeout: Duration::from_millis(300),
         hydra_connect_timeout: Duration::from_millis(300),
     }
