@@ -52,12 +52,14 @@ pub fn DecisionForm(
                 })
                 .collect_view()}
             <input type="hidden" name="ticket" value=ticket />
-            <div class="mt-6 flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
-                <button id="reject" type="submit" name="decision" value="reject" class="btn btn-secondary">
-                    {lang.t("button-stay")}
-                </button>
+            // DOM (and so tab) order puts the primary action first; on wide screens
+            // it sits on the right, as in most confirmation dialogs.
+            <div class="mt-6 flex flex-col gap-3 sm:flex-row-reverse sm:justify-start">
                 <button id="accept" type="submit" name="decision" value="accept" class="btn btn-primary">
                     {lang.t("button-sign-out")}
+                </button>
+                <button id="reject" type="submit" name="decision" value="reject" class="btn btn-secondary">
+                    {lang.t("button-stay")}
                 </button>
             </div>
         </EnhancedForm>
