@@ -78,6 +78,38 @@ fn state() -> AppState {
     state_for(Hydra::Main)
 }
 
+/// State from exactly these environment variables (tests of configuration).
+fn state_from(env: &[(&str, &str)]) -> AppState {
+    struct Pairs<'a>(&'a [(&'a str, &'a str)]);
+    impl hydra_logout_ui::server::config::Env for Pairs<'_> {
+        fn get(&self, key: &str) -> Option<String> {
+            self.0
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+    let config = Config::from_env(&Pairs(env)).unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("hydra-logout-ui")
+        .build();
+    build_state(config, options).unwrap()
+}
+
+/// Logs in a fresh relying party, starts its logout and renders the prompt:
+/// the relying party, the challenge, the state and the form's ticket.
+async fn prompted(name: &str, client_name: &str, rp_state: &str) -> (Rp, String, AppState, String) {
+    let rp = Rp::login(name, client_name).await;
+    let challenge = rp.start_logout(rp_state).await;
+    let state = state();
+    let ticket = ticket_of(
+        flow::prompt(&state, &challenge, &BINDING, None)
+            .await
+            .unwrap(),
+    );
+    (rp, challenge, state, ticket)
+}
+
 fn state_for(hydra: Hydra) -> AppState {
     let admin = hydra.admin();
     let public = hydra.public();
@@ -387,14 +419,7 @@ async fn prompt_shows_the_app_and_hides_the_challenge() {
 
 #[tokio::test]
 async fn sign_out_completes_and_a_second_submit_is_harmless() {
-    let rp = Rp::login("it-accept", "Accept App").await;
-    let challenge = rp.start_logout("st-accept").await;
-    let state = state();
-    let ticket = ticket_of(
-        flow::prompt(&state, &challenge, &BINDING, None)
-            .await
-            .unwrap(),
-    );
+    let (rp, challenge, state, ticket) = prompted("it-accept", "Accept App", "st-accept").await;
 
     let to = flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
         .await
@@ -433,14 +458,7 @@ async fn sign_out_completes_and_a_second_submit_is_harmless() {
 
 #[tokio::test]
 async fn stay_signed_in_is_final() {
-    let rp = Rp::login("it-reject", "Reject App").await;
-    let challenge = rp.start_logout("st-reject").await;
-    let state = state();
-    let ticket = ticket_of(
-        flow::prompt(&state, &challenge, &BINDING, None)
-            .await
-            .unwrap(),
-    );
+    let (rp, challenge, state, ticket) = prompted("it-reject", "Reject App", "st-reject").await;
 
     let to = flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
         .await
@@ -959,16 +977,11 @@ fn fuzzed_queries_and_forms_get_clear_statuses() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let config = Config::from_env(&[
+    let app = router(state_from(&[
         ("HYDRA_ADMIN_URL", dead.as_str()),
         ("HYDRA_PUBLIC_URL", dead.as_str()),
         ("HYDRA_CONNECT_TIMEOUT_MS", "200"),
-    ])
-    .unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("hydra-logout-ui")
-        .build();
-    let app = router(build_state(config, options).unwrap());
+    ]));
 
     let query = prop_oneof![
         "[a-zA-Z0-9%&=+_.~-]{0,200}",
@@ -1079,16 +1092,11 @@ async fn health_and_metrics() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let config = Config::from_env(&[
+    let app = router(state_from(&[
         ("HYDRA_ADMIN_URL", dead.as_str()),
         ("HYDRA_PUBLIC_URL", dead.as_str()),
         ("HSTS_MAX_AGE", "31536000"),
-    ])
-    .unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("hydra-logout-ui")
-        .build();
-    let app = router(build_state(config, options).unwrap());
+    ]));
     let (status, headers, body) = send(app.clone(), get("/health/ready")).await;
     assert_eq!(
         headers[header::STRICT_TRANSPORT_SECURITY],
@@ -1150,16 +1158,11 @@ async fn the_page_language_follows_ui_locales_then_accept_language_then_default(
     assert!(html.contains("Lien de déconnexion incomplet"), "{html}");
 
     // Nothing usable from the browser: DEFAULT_LOCALE.
-    let config = Config::from_env(&[
+    let french = router(state_from(&[
         ("HYDRA_ADMIN_URL", Hydra::Main.admin().as_str()),
         ("HYDRA_PUBLIC_URL", Hydra::Main.public().as_str()),
         ("DEFAULT_LOCALE", "fr"),
-    ])
-    .unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("hydra-logout-ui")
-        .build();
-    let french = router(build_state(config, options).unwrap());
+    ]));
     let (_, _, html) = send(
         french,
         Request::get("/stayed")
@@ -1180,19 +1183,14 @@ async fn branding_comes_from_configuration() {
             .body(Body::empty())
             .unwrap()
     };
-    let config = Config::from_env(&[
+    let app = router(state_from(&[
         ("HYDRA_ADMIN_URL", Hydra::Main.admin().as_str()),
         ("HYDRA_PUBLIC_URL", Hydra::Main.public().as_str()),
         ("BRAND_NAME", "Acme & ID"),
         ("BRAND_LOGO_URL", "https://cdn.acme.test/logo.svg"),
         ("BRAND_PRIMARY_COLOR", "#0B6E4F"),
         ("SUPPORT_URL", "https://help.acme.test/"),
-    ])
-    .unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("hydra-logout-ui")
-        .build();
-    let app = router(build_state(config, options).unwrap());
+    ]));
     let (status, _, html) = send(app.clone(), get("/logged-out")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Acme &amp; ID"), "{html}");
