@@ -45,9 +45,11 @@ export default defineConfig({
   },
   // Both projects run every flow spec. Each test gets its own fresh browser context
   // (Playwright's default), which is where Hydra's session cookie lives.
-  // The axe scan injects a script into the page, so it runs hydrated only.
+  // The axe scan injects a script; in the nojs project it scans the server's rendering
+  // in a script-enabled context without the hydration bundle (accessibility.spec.ts).
+  // screenshots.spec.ts writes docs/screenshots/ once, from the js project.
   projects: [
     { name: "js", use: { javaScriptEnabled: true } },
-    { name: "nojs", use: { javaScriptEnabled: false }, testIgnore: /accessibility\.spec\.ts$/ },
+    { name: "nojs", use: { javaScriptEnabled: false }, testIgnore: /screenshots\.spec\.ts$/ },
   ],
 });

@@ -17,6 +17,13 @@ if [[ ! -x /usr/lib/chromium/chromium && ! -x /usr/bin/chromium ]]; then
   apt-get update -qq
   apt-get install -y -qq chromium >/dev/null
 fi
+# A Japanese font, so Chromium can render (and screenshot) the Japanese pages.
+if ! dpkg -s fonts-ipafont-gothic >/dev/null 2>&1; then
+  log "installing fonts-ipafont-gothic (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq fonts-ipafont-gothic >/dev/null
+fi
 command -v curl >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq curl >/dev/null; }
 
 # Rust: the browser target and the linters.

@@ -70,6 +70,18 @@ export SKIP_LOGOUT_CONSENT_CLIENTS=rp-allowlisted-js,rp-allowlisted-nojs
 export ORY_API_KEY=canary-e2e-api-key-0123456789
 step e2e cargo leptos end-to-end --release
 step bundle "$ROOT/scripts/check-bundle.sh"
+
+# Operations: Hydra faults through a proxy, Hydra stopped and restarted, two
+# replicas behind a balancer, graceful shutdown, and a load of complete flows
+# (its own Hydra on PostgreSQL; the release binary built above).
+step ops "$ROOT/scripts/ops-test.sh"
+if line=$(grep -E '^ops: [0-9]+ passed, [0-9]+ failed' "$LOGS/ops.log" | tail -1); then
+  p=$(sed -E 's/^ops: ([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/^ops: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+elif [[ " ${broken[*]} " != *" ops "* ]]; then
+  broken+=("ops-no-summary")
+fi
 if line=$(grep -E '^playwright: [0-9]+ passed, [0-9]+ failed' "$LOGS/e2e.log" | tail -1); then
   p=$(sed -E 's/^playwright: ([0-9]+) passed.*/\1/' <<<"$line")
   f=$(sed -E 's/^playwright: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")

@@ -12,6 +12,14 @@ export interface Submitted {
   requests: string[];
 }
 
+/** The decision buttons' labels in one language. */
+export interface PromptLabels {
+  signOut: string;
+  stay: string;
+}
+
+export const ENGLISH_LABELS: PromptLabels = { signOut: "Sign out", stay: "Stay signed in" };
+
 /**
  * hydra-logout-ui's prompt at `/logout?logout_challenge=…`: a heading naming the
  * app, the signed-in subject, and one form with "Sign out" (`#accept`) and
@@ -34,11 +42,18 @@ export class LogoutPrompt {
   /** "Terms of service" (`tos_uri`). */
   readonly tosLink: Locator;
 
-  constructor(private readonly page: Page) {
+  /**
+   * `labels`: the buttons' accessible names in the page's language (English by
+   * default), e.g. `{ signOut: "Abmelden", stay: "Angemeldet bleiben" }`.
+   */
+  constructor(
+    private readonly page: Page,
+    labels: PromptLabels = ENGLISH_LABELS,
+  ) {
     this.heading = page.getByRole("heading", { level: 1 });
     this.subject = page.getByTestId("subject");
-    this.signOutButton = page.getByRole("button", { name: "Sign out", exact: true });
-    this.staySignedInButton = page.getByRole("button", { name: "Stay signed in", exact: true });
+    this.signOutButton = page.getByRole("button", { name: labels.signOut, exact: true });
+    this.staySignedInButton = page.getByRole("button", { name: labels.stay, exact: true });
     this.form = page.locator("form");
     this.ticketInput = page.locator('form input[type="hidden"][name="ticket"]');
     this.logo = page.locator("main img");

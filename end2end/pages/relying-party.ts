@@ -141,10 +141,12 @@ export class RelyingParty {
   /**
    * Starts RP-initiated logout (`/rp/{name}/logout`): the RP redirects to Hydra's
    * logout endpoint with id_token_hint, post_logout_redirect_uri and a fresh state,
-   * and Hydra redirects to the logout UI.
+   * and Hydra redirects to the logout UI. `query` is passed to `/rp/{name}/logout`,
+   * e.g. `{ ui_locales: "ja" }` (the RP forwards it to Hydra's logout URL).
    */
-  async signOutStart(): Promise<SignOutStarted> {
-    const response = await this.page.goto(this.url("logout"));
+  async signOutStart(query: Record<string, string> = {}): Promise<SignOutStarted> {
+    const search = new URLSearchParams(query).toString();
+    const response = await this.page.goto(search ? `${this.url("logout")}?${search}` : this.url("logout"));
     // Find Hydra's logout URL in the redirect chain to learn the state the RP issued.
     let state: string | null = null;
     for (let req = response?.request() ?? null; req; req = req.redirectedFrom()) {

@@ -35,3 +35,4 @@ oauth-error-title = Etwas ist schiefgelaufen
 oauth-error = Der Anmeldedienst hat ein Problem gemeldet. Bitte kehren Sie zur App zurück und versuchen Sie es erneut.
 oauth-error-code = Fehlercode:
 support = Brauchen Sie Hilfe?
+prompt-explain = Die Abmeldung beendet Ihre Sitzung auf diesem Gerät für alle Apps, die dieses Konto verwenden.

@@ -35,3 +35,4 @@ oauth-error-title = Something went wrong
 oauth-error = The sign-in service reported a problem. Please return to the app and try again.
 oauth-error-code = Error code:
 support = Need help?
+prompt-explain = Signing out ends your session on this device for every app that uses this account.

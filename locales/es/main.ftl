@@ -35,3 +35,4 @@ oauth-error-title = Algo salió mal
 oauth-error = El servicio de inicio de sesión informó de un problema. Vuelve a la aplicación e inténtalo de nuevo.
 oauth-error-code = Código de error:
 support = ¿Necesitas ayuda?
+prompt-explain = Al cerrar sesión, se cierra tu sesión en este dispositivo en todas las aplicaciones que usan esta cuenta.

@@ -35,3 +35,4 @@ oauth-error-title = Une erreur s’est produite
 oauth-error = Le service de connexion a signalé un problème. Veuillez retourner dans l’application et réessayer.
 oauth-error-code = Code d’erreur :
 support = Besoin d’aide ?
+prompt-explain = La déconnexion met fin à votre session sur cet appareil pour toutes les applications qui utilisent ce compte.

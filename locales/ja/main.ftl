@@ -1,8 +1,8 @@
 page-title = サインアウト
 loading = 読み込み中…
 continuing = 続行中…
-prompt-title-app = { $app } からサインアウトしますか?
-prompt-title = サインアウトしますか?
+prompt-title-app = { $app } からサインアウトしますか？
+prompt-title = サインアウトしますか？
 prompt-signed-in-as = { $subject } としてサインインしています。
 button-sign-out = サインアウト
 button-stay = サインインしたままにする
@@ -34,4 +34,5 @@ stayed = 何も変更されていません。このウィンドウを閉じて�
 oauth-error-title = 問題が発生しました
 oauth-error = サインインサービスで問題が発生しました。アプリに戻ってもう一度お試しください。
 oauth-error-code = エラーコード:
-support = お困りですか?
+support = お困りですか？
+prompt-explain = サインアウトすると、このデバイスでこのアカウントを使用しているすべてのアプリからサインアウトします。

@@ -52,9 +52,9 @@ pub fn DecisionForm(
                 })
                 .collect_view()}
             <input type="hidden" name="ticket" value=ticket />
-            // DOM (and so tab) order puts the primary action first; on wide screens
-            // it sits on the right, as in most confirmation dialogs.
-            <div class="mt-6 flex flex-col gap-3 sm:flex-row-reverse sm:justify-start">
+            // DOM, tab and visual order agree in every layout: the primary action
+            // first (on top on phones, on the left on wide screens).
+            <div class="mt-6 flex flex-col gap-3 sm:flex-row sm:justify-end">
                 <button id="accept" type="submit" name="decision" value="accept" class="btn btn-primary">
                     {lang.t("button-sign-out")}
                 </button>

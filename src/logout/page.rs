@@ -84,14 +84,17 @@ fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
     view! {
         <Card lang>
             {app.clone().map(|app| view! { <AppHeader app /> })}
-            <h1 class="text-2xl font-semibold tracking-tight text-fg break-words">{heading}</h1>
+            <h1 class="text-2xl font-semibold tracking-tight text-fg break-words hyphens-auto">
+                {heading}
+            </h1>
             <p class="mt-2 text-muted">
                 {before}
-                <strong class="font-medium text-fg break-all" data-testid="subject">
+                <strong class="font-semibold text-fg break-words" data-testid="subject">
                     {subject}
                 </strong>
                 {after}
             </p>
+            <p class="mt-2 text-sm text-muted">{lang.t("prompt-explain")}</p>
             <DecisionForm ticket failed lang />
             {app.map(|app| view! { <AppLinks app lang /> })}
         </Card>

@@ -108,34 +108,56 @@ impl Brand {
         }
     }
 
-    /// The stylesheet that applies the colour (served at `/brand.css`): a CSS
-    /// custom property, because the CSP forbids inline styles. The text colour on
-    /// the primary colour is black or white, whichever contrasts more.
+    /// The stylesheet that applies the colour (served at `/brand.css`): CSS
+    /// custom properties, because the CSP forbids inline styles. Buttons take the
+    /// colour with black or white text, whichever contrasts more; links and focus
+    /// rings take it only in the colour schemes where it reaches 4.5:1 against
+    /// the card (WCAG 1.4.3), and keep the default accent otherwise.
     pub fn stylesheet(&self) -> Option<String> {
         let color = self.primary_color.as_deref()?;
-        let channel = |i: usize| {
-            let v = u8::from_str_radix(color.get(i..i + 2)?, 16).ok()?;
-            let c = f64::from(v) / 255.0;
-            Some(if c <= 0.04045 {
-                c / 12.92
+        let luminance = relative_luminance(color)?;
+        let contrast = |other: f64| {
+            let (hi, lo) = if luminance > other {
+                (luminance, other)
             } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            })
+                (other, luminance)
+            };
+            (hi + 0.05) / (lo + 0.05)
         };
-        let luminance = 0.2126 * channel(1)? + 0.7152 * channel(3)? + 0.0722 * channel(5)?;
-        // Contrast against white vs black (WCAG relative luminance).
-        let on_white = 1.05 / (luminance + 0.05);
-        let on_black = (luminance + 0.05) / 0.05;
-        let fg = if on_white >= on_black {
+        let fg = if contrast(1.0) >= contrast(0.0) {
             "#ffffff"
         } else {
             "#000000"
         };
+        let accent = |surface: &str| {
+            let ok = relative_luminance(surface).is_some_and(|s| contrast(s) >= 4.5);
+            if ok {
+                format!(";--hlu-accent:{color}")
+            } else {
+                String::new()
+            }
+        };
+        // The card surfaces of style/tailwind.css.
+        let (light, dark) = (accent("#ffffff"), accent("#111827"));
         Some(format!(
-            ":root{{--hlu-primary:{color};--hlu-primary-fg:{fg}}}\n\
-             @media (prefers-color-scheme:dark){{:root{{--hlu-primary:{color};--hlu-primary-fg:{fg}}}}}\n"
+            ":root{{--hlu-primary:{color};--hlu-primary-fg:{fg}{light}}}\n\
+             @media (prefers-color-scheme:dark){{:root{{--hlu-primary:{color};--hlu-primary-fg:{fg}{dark}}}}}\n"
         ))
     }
+}
+
+/// WCAG relative luminance of `#rrggbb`.
+fn relative_luminance(color: &str) -> Option<f64> {
+    let channel = |i: usize| {
+        let v = u8::from_str_radix(color.get(i..i + 2)?, 16).ok()?;
+        let c = f64::from(v) / 255.0;
+        Some(if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        })
+    };
+    Some(0.2126 * channel(1)? + 0.7152 * channel(3)? + 0.0722 * channel(5)?)
 }
 
 /// A source of environment variables; a trait so tests need not touch the
@@ -413,10 +435,15 @@ mod tests {
             primary_color: Some("#1e3a8a".into()),
             ..Brand::default()
         };
-        assert!(dark
-            .stylesheet()
-            .unwrap()
-            .contains("--hlu-primary-fg:#ffffff"));
+        // Navy: white text; links on white yes, on the dark card no.
+        let css = dark.stylesheet().unwrap();
+        assert!(
+            css.starts_with(
+                ":root{--hlu-primary:#1e3a8a;--hlu-primary-fg:#ffffff;--hlu-accent:#1e3a8a}"
+            ),
+            "{css}"
+        );
+        assert!(css.ends_with("--hlu-primary-fg:#ffffff}}\n"), "{css}");
 
         let err = Config::from_env(&[
             ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),

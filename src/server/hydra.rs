@@ -222,22 +222,27 @@ impl HydraAdmin {
         result
     }
 
-    /// Whether Hydra's admin API answers us: an unknown challenge must come back
-    /// as a normal "not found" (or "expired"), not as a failure or a refusal of
-    /// our credentials. Used by `/health/ready`.
+    /// Whether Hydra's admin API answers us: asking about a challenge that cannot
+    /// exist must give Hydra's own JSON error for an unknown (or, on stateless
+    /// Hydra, undecryptable) request — not a success, not a server error, not a
+    /// refusal of our credentials, and not some other service's page. Used by
+    /// `/health/ready`.
     pub async fn probe(&self) -> bool {
         let Some(probe) = LogoutChallenge::parse("readiness-probe") else {
             return false;
         };
         self.observed("ready", async {
             let (status, body) = self.call(Method::GET, self.endpoint(None, &probe)).await?;
-            if status.is_server_error() {
+            if !status.is_client_error() {
                 return Err(HydraError::Status(status.as_u16()));
             }
             if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
                 self.common_status(status, &body)?;
             }
-            Ok(())
+            match serde_json::from_slice::<ErrorBody>(&body) {
+                Ok(e) if !e.error.is_empty() => Ok(()),
+                _ => Err(HydraError::Body),
+            }
         })
         .await
         .is_ok()

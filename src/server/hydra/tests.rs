@@ -317,6 +317,10 @@ async fn readiness_probe_distinguishes_reachable_from_broken() {
         (401, r#"{"error":"request_unauthorized"}"#, true),
         (401, r#"{"error":"unauthorized"}"#, false),
         (503, "", false),
+        // Not Hydra: a catch-all 200, an HTML 404 of some other server.
+        (200, "<html>ok</html>", false),
+        (200, REQUEST_V23, false),
+        (404, "<html>Not Found</html>", false),
     ] {
         let (url, _) = stub(status, body, Duration::ZERO).await;
         let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
