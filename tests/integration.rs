@@ -1135,7 +1135,7 @@ async fn the_page_language_follows_ui_locales_then_accept_language_then_default(
     .await;
     assert!(html.contains(r#"<html lang="ja""#), "{html}");
     assert!(
-        html.contains("Lang App からサインアウトしますか?"),
+        html.contains("Lang App からサインアウトしますか？"),
         "{html}"
     );
     assert!(html.contains(">サインアウト</button>"), "{html}");
@@ -1209,7 +1209,7 @@ async fn branding_comes_from_configuration() {
         .unwrap()
         .starts_with("text/css"));
     assert!(
-        css.contains("--hlu-primary:#0b6e4f;--hlu-primary-fg:#ffffff"),
+        css.contains("--hlu-primary:#0b6e4f;--hlu-primary-fg:#ffffff;--hlu-accent:#0b6e4f"),
         "{css}"
     );
 
@@ -1219,4 +1219,23 @@ async fn branding_comes_from_configuration() {
     assert!(!html.contains("/brand.css") && !html.contains(r#"data-testid="brand""#));
     let (status, _, _) = send(app, get("/brand.css")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn metrics_can_move_to_their_own_port() {
+    let state = state_from(&[
+        ("HYDRA_ADMIN_URL", Hydra::Main.admin().as_str()),
+        ("HYDRA_PUBLIC_URL", Hydra::Main.public().as_str()),
+        ("METRICS_ADDR", "127.0.0.1:0"),
+    ]);
+    let get = || Request::get("/metrics").body(Body::empty()).unwrap();
+    let (status, _, _) = send(router(state.clone()), get()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    state.metrics.decision("accepted");
+    let (status, _, text) = send(hydra_logout_ui::server::metrics_router(state), get()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.contains(r#"logout_ui_decisions_total{outcome="accepted"} 1"#),
+        "{text}"
+    );
 }

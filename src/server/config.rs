@@ -46,6 +46,9 @@ pub struct Config {
     /// Operator branding, all optional: `BRAND_NAME`, `BRAND_LOGO_URL` (https URL
     /// or a path on this server), `BRAND_PRIMARY_COLOR` (`#rrggbb`), `SUPPORT_URL`.
     pub brand: Brand,
+    /// Serve `/metrics` on this separate address instead of the main port:
+    /// `METRICS_ADDR` (e.g. `0.0.0.0:9090`), so it need not pass the public ingress.
+    pub metrics_addr: Option<std::net::SocketAddr>,
     /// Total time budget for one call to Hydra: `HYDRA_TIMEOUT_MS` (default 5000).
     pub hydra_timeout: Duration,
     /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
@@ -333,6 +336,16 @@ impl Config {
 
         let brand = Brand::from_env(env, &mut problems);
 
+        let metrics_addr = env
+            .get("METRICS_ADDR")
+            .and_then(|a| match a.trim().parse() {
+                Ok(addr) => Some(addr),
+                Err(_) => {
+                    problems.push("METRICS_ADDR must be an address like 0.0.0.0:9090".into());
+                    None
+                }
+            });
+
         let hydra_timeout = parse_millis(env, "HYDRA_TIMEOUT_MS", 5_000, &mut problems);
         let hydra_connect_timeout =
             parse_millis(env, "HYDRA_CONNECT_TIMEOUT_MS", 2_000, &mut problems);
@@ -349,6 +362,7 @@ impl Config {
                 hsts_max_age,
                 default_lang,
                 brand,
+                metrics_addr,
                 hydra_timeout,
                 hydra_connect_timeout,
             }),

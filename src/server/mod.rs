@@ -77,10 +77,13 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    let app = Router::new()
+    let mut app = Router::new()
         .route("/health/alive", get(health::alive))
-        .route("/health/ready", get(health::ready))
-        .route("/metrics", get(metrics::serve))
+        .route("/health/ready", get(health::ready));
+    if state.config.metrics_addr.is_none() {
+        app = app.route("/metrics", get(metrics::serve));
+    }
+    let app = app
         .route("/brand.css", get(brand_css))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell));
@@ -109,6 +112,13 @@ async fn brand_css(
             .into_response(),
         None => http::StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// `/metrics` alone, for `METRICS_ADDR`.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::serve))
+        .with_state(state)
 }
 
 /// Entry point of the binary.
@@ -143,6 +153,20 @@ pub async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(metrics_addr) = state.config.metrics_addr {
+        match tokio::net::TcpListener::bind(metrics_addr).await {
+            Ok(l) => {
+                tracing::info!(%metrics_addr, "metrics listening");
+                let metrics = metrics_router(state.clone());
+                // Ends with the process; it holds no request worth draining.
+                tokio::spawn(async move { axum::serve(l, metrics).await });
+            }
+            Err(e) => {
+                eprintln!("hydra-logout-ui: cannot listen on METRICS_ADDR {metrics_addr}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     tracing::info!(%addr, "listening");
     let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())

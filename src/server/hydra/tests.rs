@@ -63,6 +63,7 @@ fn config(admin: &Url, key: Option<&str>) -> Config {
         hsts_max_age: None,
         default_lang: crate::i18n::Lang::default(),
         brand: crate::server::config::Brand::default(),
+        metrics_addr: None,
         hydra_timeout: Duration::from_millis(300),
         hydra_connect_timeout: Duration::from_millis(300),
     }
