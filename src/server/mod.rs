@@ -83,8 +83,22 @@ pub fn router(state: AppState) -> Router {
     if state.config.metrics_addr.is_none() {
         app = app.route("/metrics", get(metrics::serve));
     }
+    // Static assets are served by tower-http, not by leptos_axum's
+    // file_and_error_handler: its file branch applies the ResponseOptions of
+    // whatever render is current on the thread, so under concurrency another
+    // page's Set-Cookie and CSP moved onto a .js response and off the page that
+    // set them (seen in Playwright with two workers as a 403 on a valid
+    // decision). The fallback now only renders 404 pages.
+    let site_root = std::path::PathBuf::from(&*state.leptos_options.site_root);
+    let pkg_dir = site_root.join(&*state.leptos_options.site_pkg_dir);
+    let pkg_path = format!("/{}", state.leptos_options.site_pkg_dir);
     let app = app
         .route("/brand.css", get(brand_css))
+        .nest_service(&pkg_path, tower_http::services::ServeDir::new(pkg_dir))
+        .route_service(
+            "/favicon.ico",
+            tower_http::services::ServeFile::new(site_root.join("favicon.ico")),
+        )
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell));
     let app = api_errors::apply(app).layer(axum::middleware::from_fn_with_state(
