@@ -62,6 +62,25 @@ if [[ "${BENCH_BUILD:-0}" == 1 || ! -x target/release/hydra-logout-ui || ! -f ta
   cargo leptos build --release
 fi
 
+# ------------------------------------------------------------------ cleanup
+APP_PID=""
+HYDRA_STARTED=0
+cleanup() {
+  local rc=$?
+  if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
+    kill -TERM "$APP_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$APP_PID" 2>/dev/null && kill -KILL "$APP_PID" 2>/dev/null
+    wait "$APP_PID" 2>/dev/null || true
+    log "app stopped (pid $APP_PID)"
+  fi
+  rm -f "$OUT/app.pid" "$OUT"/decisions-c*.tsv
+  [[ "$HYDRA_STARTED" == 1 ]] && { scripts/hydra.sh stop || true; }
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
 # ------------------------------------------------------------------ quiet machine
 cpu_busy_pct() { # machine-wide busy % over 3 s
   local a b
@@ -117,26 +136,11 @@ rm -rf "$OUT/site.tmp" && cp -r target/site "$OUT/site.tmp" && rm -rf "$OUT/site
 BUILT="$(date -u -r "$OUT/bin/hydra-logout-ui" +%Y-%m-%dT%H:%MZ)"
 
 # ------------------------------------------------------------------ start
-APP_PID=""
-cleanup() {
-  local rc=$?
-  if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
-    kill -TERM "$APP_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$APP_PID" 2>/dev/null && kill -KILL "$APP_PID" 2>/dev/null
-    wait "$APP_PID" 2>/dev/null || true
-    log "app stopped (pid $APP_PID)"
-  fi
-  rm -f "$OUT/app.pid" "$OUT"/decisions-c*.tsv
-  scripts/hydra.sh stop || true
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 T0=$SECONDS
 # A fresh database every run (stop first in case an earlier run was interrupted).
 scripts/hydra.sh stop >/dev/null 2>&1 || true
+HYDRA_STARTED=1
 URLS_LOGOUT="$APP_URL/logout" URLS_POST_LOGOUT_REDIRECT="$APP_URL/logged-out" URLS_ERROR="$APP_URL/error" \
   scripts/hydra.sh start
 HYDRA_PID="$(cat "$ROOT/target/testenv/hydra-$HYDRA_INSTANCE.pid")"
