@@ -2,7 +2,9 @@
 # The benchmark of hydra-logout-ui against its floor (Ory Hydra's admin API).
 # See BENCHMARKS.md. Loopback only; a few minutes.
 #
-#   ./bench/run.sh
+#   ./bench/run.sh             the benchmark (~4–5 min once the machine is quiet)
+#   ./bench/run.sh --profile   instead: a perf profile of the prompt at concurrency 1
+#                              (~1 min; target/bench/profile.md; needs perf)
 #
 # Starts its own Hydra (scripts/hydra.sh instance "bench", public :4484, admin
 # :4485, fresh SQLite) and its own app (release binary, copied to
@@ -29,6 +31,13 @@
 #   BENCH_BUILD=1               rebuild the release first (else only when missing)
 set -euo pipefail
 
+MODE=bench
+case "${1:-}" in
+  "") ;;
+  --profile) MODE=profile ;;
+  *) echo "usage: $0 [--profile]" >&2; exit 2 ;;
+esac
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 OUT="$ROOT/target/bench"
@@ -51,6 +60,12 @@ if ! command -v wrk >/dev/null; then
   [[ "$(id -u)" == 0 ]] || SUDO=sudo
   $SUDO apt-get install -y --no-install-recommends wrk >/dev/null ||
     { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y --no-install-recommends wrk >/dev/null; }
+fi
+if [[ "$MODE" == profile ]] && ! command -v perf >/dev/null; then
+  log "installing perf (Debian package linux-perf)"
+  SUDO=""
+  [[ "$(id -u)" == 0 ]] || SUDO=sudo
+  $SUDO apt-get install -y --no-install-recommends linux-perf >/dev/null
 fi
 command -v node >/dev/null || { log "needs Node.js >= 20"; exit 1; }
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
@@ -130,7 +145,7 @@ log "$QUIET_NOTE"
 
 # Private copies (taken once nothing builds), so that a concurrent rebuild cannot
 # swap them mid-run.
-cp -f target/release/hydra-logout-ui "$OUT/bin/hydra-logout-ui.tmp"
+cp -fp target/release/hydra-logout-ui "$OUT/bin/hydra-logout-ui.tmp"
 mv -f "$OUT/bin/hydra-logout-ui.tmp" "$OUT/bin/hydra-logout-ui"
 rm -rf "$OUT/site.tmp" && cp -r target/site "$OUT/site.tmp" && rm -rf "$OUT/site" && mv "$OUT/site.tmp" "$OUT/site"
 BUILT="$(date -u -r "$OUT/bin/hydra-logout-ui" +%Y-%m-%dT%H:%MZ)"
@@ -179,5 +194,9 @@ export BENCH_APP_PID="$APP_PID" BENCH_HYDRA_PID="$HYDRA_PID"
 export BENCH_APP_URL="$APP_URL" BENCH_HYDRA_ADMIN_URL="$ADMIN_URL" BENCH_HYDRA_PUBLIC_URL="$PUBLIC_URL"
 
 # ------------------------------------------------------------------ run
-node bench/bench.mjs
+if [[ "$MODE" == profile ]]; then
+  node bench/profile.mjs
+else
+  node bench/bench.mjs
+fi
 log "done in $((SECONDS - T0)) s (after ${waited} s of waiting for a quiet machine)"
