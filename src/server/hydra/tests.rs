@@ -22,6 +22,16 @@ struct Seen {
 
 /// Starts a stub answering every request with `status` and `body` after `delay`.
 async fn stub(status: u16, body: &'static str, delay: Duration) -> (Url, Seen) {
+    stub_failing_first(0, status, body, delay).await
+}
+
+/// Like [`stub`], but the first `failures` requests get 503.
+async fn stub_failing_first(
+    failures: usize,
+    status: u16,
+    body: &'static str,
+    delay: Duration,
+) -> (Url, Seen) {
     let seen = Seen::default();
     let s = seen.clone();
     let app = Router::new().fallback(move |req: Request| {
@@ -32,14 +42,14 @@ async fn stub(status: u16, body: &'static str, delay: Duration) -> (Url, Seen) {
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            s.requests.lock().unwrap().push((
-                req.method().to_string(),
-                req.uri().to_string(),
-                auth,
-            ));
+            let n = {
+                let mut r = s.requests.lock().unwrap();
+                r.push((req.method().to_string(), req.uri().to_string(), auth));
+                r.len()
+            };
             tokio::time::sleep(delay).await;
             Response::builder()
-                .status(status)
+                .status(if n <= failures { 503 } else { status })
                 .header("content-type", "application/json")
                 .body(Body::from(body))
                 .unwrap()
@@ -240,34 +250,9 @@ async fn a_closed_port_is_a_connect_error() {
     );
 }
 
-/// A stub answering 503 to the first `failures` requests, then `status`/`body`.
-async fn flaky_stub(failures: usize, status: u16, body: &'static str) -> (Url, Seen) {
-    let seen = Seen::default();
-    let s = seen.clone();
-    let app = Router::new().fallback(move |req: Request| {
-        let s = s.clone();
-        async move {
-            let n = {
-                let mut r = s.requests.lock().unwrap();
-                r.push((req.method().to_string(), req.uri().to_string(), None));
-                r.len()
-            };
-            let status = if n <= failures { 503 } else { status };
-            Response::builder()
-                .status(status)
-                .body(Body::from(body))
-                .unwrap()
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (Url::parse(&format!("http://{addr}/")).unwrap(), seen)
-}
-
 #[tokio::test]
 async fn the_read_is_retried_on_transient_failures_and_writes_are_not() {
-    let (url, seen) = flaky_stub(2, 200, REQUEST_V23).await;
+    let (url, seen) = stub_failing_first(2, 200, REQUEST_V23, Duration::ZERO).await;
     let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
     assert!(matches!(
         hydra.get_logout_request(&challenge()).await,
@@ -276,7 +261,7 @@ async fn the_read_is_retried_on_transient_failures_and_writes_are_not() {
     assert_eq!(seen.requests.lock().unwrap().len(), 3);
 
     // Three failures exhaust the read's attempts.
-    let (url, seen) = flaky_stub(3, 200, REQUEST_V23).await;
+    let (url, seen) = stub_failing_first(3, 200, REQUEST_V23, Duration::ZERO).await;
     let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
     assert_eq!(
         hydra.get_logout_request(&challenge()).await.unwrap_err(),
@@ -285,7 +270,13 @@ async fn the_read_is_retried_on_transient_failures_and_writes_are_not() {
     assert_eq!(seen.requests.lock().unwrap().len(), 3);
 
     // Accept is never repeated blindly: one failure, one request.
-    let (url, seen) = flaky_stub(1, 200, r#"{"redirect_to":"http://hydra.test:4444/x"}"#).await;
+    let (url, seen) = stub_failing_first(
+        1,
+        200,
+        r#"{"redirect_to":"http://hydra.test:4444/x"}"#,
+        Duration::ZERO,
+    )
+    .await;
     let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
     assert_eq!(
         hydra.accept_logout_request(&challenge()).await.unwrap_err(),
