@@ -47,8 +47,13 @@ cat <<MSG
   Open  http://127.0.0.1:5555/rp/demo/
 
   1. "Sign in" logs you in through Hydra (as alice; login and consent are auto-accepted).
-  2. "Sign out" starts an RP-initiated logout: Hydra sends you to this app's
-     prompt at http://127.0.0.1:3000/logout. Choose "Sign out" or "Stay signed in".
+     Sign in to http://127.0.0.1:5555/rp/shop-fc/ too: one Hydra session, two apps.
+  2. "Sign out" in one app starts an RP-initiated logout: Hydra sends you to this
+     app's prompt at http://127.0.0.1:3000/logout. Choose "Sign out everywhere"
+     (both apps are signed out) or "Sign out of Sample App Demo only" (the other
+     app stays signed in; open it to see).
+  3. For a logout you start yourself: http://127.0.0.1:4444/oauth2/sessions/logout
+     ("Sign out" or "Cancel").
 
   Logs: target/testenv/{app,hydra,support}.log    Press Ctrl-C to stop.
 

@@ -28,6 +28,11 @@ pub enum AppError {
     /// The request to the decision endpoint was not one our own page would send.
     #[error("This request could not be verified. Please reload the sign-out page and try again.")]
     Forbidden,
+    /// The end-session request contradicts itself: its `client_id` names another
+    /// client than the one its ID token was issued to (OpenID Connect
+    /// RP-Initiated Logout 1.0 §2 says the OP must check this; Hydra does not).
+    #[error("This sign-out link is inconsistent: it names a different app than the one that asked to sign you out. Nothing was signed out here.")]
+    Inconsistent,
     /// A route that does not exist.
     #[error("There is nothing at this address.")]
     PageNotFound,
@@ -41,7 +46,7 @@ impl AppError {
     /// The HTTP status a page showing this error is served with.
     pub fn status_code(self) -> u16 {
         match self {
-            AppError::BadRequest => 400,
+            AppError::BadRequest | AppError::Inconsistent => 400,
             AppError::Forbidden => 403,
             AppError::NotFound | AppError::PageNotFound => 404,
             AppError::Expired => 410,
@@ -58,6 +63,7 @@ impl AppError {
             AppError::Expired => "Sign-out link expired",
             AppError::Unavailable => "Temporarily unavailable",
             AppError::Forbidden => "Request not verified",
+            AppError::Inconsistent => "Sign-out link inconsistent",
             AppError::PageNotFound => "Page not found",
             AppError::Transport => "Something went wrong",
         }
@@ -71,6 +77,7 @@ impl AppError {
             AppError::Expired => "expired",
             AppError::Unavailable => "unavailable",
             AppError::Forbidden => "forbidden",
+            AppError::Inconsistent => "inconsistent",
             AppError::PageNotFound => "page_not_found",
             AppError::Transport => "transport",
         }
@@ -87,8 +94,9 @@ impl AppError {
     }
 }
 
-const ALL: [AppError; 7] = [
+const ALL: [AppError; 8] = [
     AppError::BadRequest,
+    AppError::Inconsistent,
     AppError::NotFound,
     AppError::Expired,
     AppError::Unavailable,

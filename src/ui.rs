@@ -222,10 +222,18 @@ pub fn LoggedOutPage() -> impl IntoView {
     view! { <Notice title_key="logged-out-title" text_key="logged-out" /> }
 }
 
-/// `/stayed`: where "stay signed in" ends when nobody named a return address.
+/// `/stayed`: where "cancel" ends when the operator set no `HOME_URL`, and, as
+/// `/stayed?signed_out=app`, where "sign out of {App} only" ends when the app
+/// has no registered return address, no `client_uri`, and there is no `HOME_URL`.
 #[component]
 pub fn StayedPage() -> impl IntoView {
-    view! { <Notice title_key="stayed-title" text_key="stayed" /> }
+    let query = use_query_map();
+    let app_only = query.read_untracked().get("signed_out").as_deref() == Some("app");
+    if app_only {
+        view! { <Notice title_key="stayed-app-title" text_key="stayed-app" /> }.into_any()
+    } else {
+        view! { <Notice title_key="stayed-title" text_key="stayed" /> }.into_any()
+    }
 }
 
 /// `/error`: Hydra's `urls.error`, and where plain form posts land when we cannot

@@ -36,6 +36,10 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 use url::Url;
 
+/// Issue 16: what "sign out everywhere", "only {App}" and "cancel" do.
+#[path = "integration/decision.rs"]
+mod decision;
+
 /// The browser binding (CSRF cookie value) the flow-level tests present.
 const BINDING: [u8; 16] = [42; 16];
 
@@ -144,7 +148,19 @@ struct Rp {
     post_logout: String,
     browser: reqwest::Client,
     id_token: String,
+    /// Only when the client asked for `offline_access`.
+    refresh_token: Option<String>,
     admin: reqwest::Client,
+}
+
+/// A cookie-keeping client that does not follow redirects: one browser.
+fn new_browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
 }
 
 async fn ensure_hydra(admin: &reqwest::Client, hydra: Hydra) {
@@ -165,28 +181,50 @@ impl Rp {
     }
 
     async fn login_at(hydra: Hydra, name: &str, client_name: &str) -> Rp {
+        Rp::login_as(hydra, &unique(name), client_name, json!({}), None).await
+    }
+
+    /// Registers the client `client_id` (this file's defaults, with the fields of
+    /// `extra` replacing them) and signs in through Hydra's authorization-code
+    /// flow, in `browser` (a cookie-keeping client; `None`: a new one). Asks for
+    /// the client's `scope`; a refresh token comes back with `offline_access`.
+    async fn login_as(
+        hydra: Hydra,
+        client_id: &str,
+        client_name: &str,
+        extra: Value,
+        browser: Option<reqwest::Client>,
+    ) -> Rp {
         let admin = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
             .unwrap();
         ensure_hydra(&admin, hydra).await;
-        let client_id = unique(name);
+        let client_id = client_id.to_owned();
         let redirect = format!("http://127.0.0.1:5599/{client_id}/callback");
-        let post_logout = format!("http://127.0.0.1:5599/{client_id}/logged-out");
+        let mut client = json!({
+            "client_id": client_id,
+            "client_secret": "integration-test-secret",
+            "client_name": client_name,
+            "client_uri": "https://app.example/",
+            "redirect_uris": [redirect],
+            "post_logout_redirect_uris": [format!("http://127.0.0.1:5599/{client_id}/logged-out")],
+            "grant_types": ["authorization_code"],
+            "response_types": ["code"],
+            "scope": "openid",
+            "token_endpoint_auth_method": "client_secret_post",
+        });
+        if let (Some(client), Value::Object(extra)) = (client.as_object_mut(), extra) {
+            client.extend(extra);
+        }
+        let post_logout = client["post_logout_redirect_uris"][0]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let scope = client["scope"].as_str().unwrap().to_owned();
         let created = admin
             .post(format!("{}/admin/clients", hydra.admin()))
-            .json(&json!({
-                "client_id": client_id,
-                "client_secret": "integration-test-secret",
-                "client_name": client_name,
-                "client_uri": "https://app.example/",
-                "redirect_uris": [redirect],
-                "post_logout_redirect_uris": [post_logout],
-                "grant_types": ["authorization_code"],
-                "response_types": ["code"],
-                "scope": "openid",
-                "token_endpoint_auth_method": "client_secret_post",
-            }))
+            .json(&client)
             .send()
             .await
             .unwrap();
@@ -197,18 +235,13 @@ impl Rp {
             created.text().await
         );
 
-        let browser = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap();
+        let browser = browser.unwrap_or_else(new_browser);
         let mut next = Url::parse(&format!("{}/oauth2/auth", hydra.public())).unwrap();
         next.query_pairs_mut()
             .append_pair("response_type", "code")
             .append_pair("client_id", &client_id)
             .append_pair("redirect_uri", &redirect)
-            .append_pair("scope", "openid")
+            .append_pair("scope", &scope)
             .append_pair("state", "state-0123456789")
             .append_pair("nonce", "nonce-0123456789");
         let mut code = None;
@@ -249,7 +282,10 @@ impl Rp {
                         hydra.admin(),
                         urlencode(&c)
                     ))
-                    .json(&json!({"grant_scope": ["openid"], "remember": true}))
+                    .json(&json!({
+                        "grant_scope": scope.split(' ').collect::<Vec<_>>(),
+                        "remember": true,
+                    }))
                     .send()
                     .await
                     .unwrap()
@@ -281,12 +317,14 @@ impl Rp {
             .await
             .unwrap();
         let id_token = tokens["id_token"].as_str().expect("id_token").to_owned();
+        let refresh_token = tokens["refresh_token"].as_str().map(str::to_owned);
         Rp {
             hydra,
             client_id,
             post_logout,
             browser,
             id_token,
+            refresh_token,
             admin,
         }
     }
@@ -375,6 +413,14 @@ fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// The address of a decision that leaves this app.
+fn external(next: flow::Next) -> Url {
+    match next {
+        flow::Next::External(url) => url,
+        other => panic!("expected another site, got {other:?}"),
+    }
+}
+
 fn ticket_of(step: PromptStep) -> String {
     match step {
         PromptStep::Ask(p) => p.ticket,
@@ -421,9 +467,11 @@ async fn prompt_shows_the_app_and_hides_the_challenge() {
 async fn sign_out_completes_and_a_second_submit_is_harmless() {
     let (rp, challenge, state, ticket) = prompted("it-accept", "Accept App", "st-accept").await;
 
-    let to = flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
-        .await
-        .unwrap();
+    let to = external(
+        flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
+            .await
+            .unwrap(),
+    );
     assert_eq!(to.origin(), Url::parse(&public_url()).unwrap().origin());
     assert!(
         to.query().unwrap_or("").contains("logout_verifier="),
@@ -440,9 +488,11 @@ async fn sign_out_completes_and_a_second_submit_is_harmless() {
     );
 
     // Hydra now answers 410; a resubmit (back button) continues to the same place.
-    let again = flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
-        .await
-        .unwrap();
+    let again = external(
+        flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
+            .await
+            .unwrap(),
+    );
     assert!(
         again.as_str().contains("/oauth2/sessions/logout"),
         "{again}"
@@ -457,12 +507,14 @@ async fn sign_out_completes_and_a_second_submit_is_harmless() {
 }
 
 #[tokio::test]
-async fn stay_signed_in_is_final() {
+async fn app_only_is_final() {
     let (rp, challenge, state, ticket) = prompted("it-reject", "Reject App", "st-reject").await;
 
-    let to = flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
-        .await
-        .unwrap();
+    let to = external(
+        flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
+            .await
+            .unwrap(),
+    );
     assert_eq!(to.as_str(), format!("{}?state=st-reject", rp.post_logout));
     assert!(
         rp.login_is_skipped().await,
@@ -1078,7 +1130,8 @@ async fn health_and_metrics() {
         .unwrap()
         .starts_with("text/plain"));
     for line in [
-        r#"logout_ui_decisions_total{outcome="rejected"} 1"#,
+        r#"logout_ui_decisions_total{outcome="app_only"} 1"#,
+        r#"logout_ui_hydra_request_duration_seconds_count{operation="revoke_consent"} 1"#,
         r#"logout_ui_http_requests_total{route="/logged-out",status="200"} 1"#,
         r#"logout_ui_http_requests_total{route="/health/ready",status="200"} 1"#,
         r#"logout_ui_hydra_request_duration_seconds_count{operation="reject"} 1"#,
@@ -1138,7 +1191,7 @@ async fn the_page_language_follows_ui_locales_then_accept_language_then_default(
         html.contains("Lang App からサインアウトしますか？"),
         "{html}"
     );
-    assert!(html.contains(">サインアウト</button>"), "{html}");
+    assert!(html.contains(">すべてからサインアウト</button>"), "{html}");
 
     // No ui_locales: the browser's best supported language by quality.
     let rp = Rp::login("it-lang-al", "Lang App").await;

@@ -12,24 +12,36 @@ export interface Submitted {
   requests: string[];
 }
 
-/** The decision buttons' labels in one language. */
+/** The decision buttons' accessible names in one language. */
 export interface PromptLabels {
-  signOut: string;
-  stay: string;
+  /** `#accept`: "Sign out everywhere" (an app started the logout) or "Sign out" (the user did). */
+  accept: string;
+  /** `#reject`: "Sign out of {App} only" (an app started the logout) or "Cancel" (the user did). */
+  reject: string;
 }
 
-export const ENGLISH_LABELS: PromptLabels = { signOut: "Sign out", stay: "Stay signed in" };
+/** The English labels: for a logout started by the app `appName`, or by the user (no app). */
+export function englishLabels(appName?: string): PromptLabels {
+  return appName === undefined
+    ? { accept: "Sign out", reject: "Cancel" }
+    : { accept: "Sign out everywhere", reject: `Sign out of ${appName} only` };
+}
 
 /**
  * hydra-logout-ui's prompt at `/logout?logout_challenge=…`: a heading naming the
- * app, the signed-in subject, and one form with "Sign out" (`#accept`) and
- * "Stay signed in" (`#reject`).
+ * app, the signed-in subject, and one form with two buttons. When an app started
+ * the logout: "Sign out everywhere" (`#accept`) and "Sign out of {App} only"
+ * (`#reject`); when the user did: "Sign out" (`#accept`) and "Cancel" (`#reject`).
  */
 export class LogoutPrompt {
   readonly heading: Locator;
   readonly subject: Locator;
-  readonly signOutButton: Locator;
-  readonly staySignedInButton: Locator;
+  /** `#accept`: sign out everywhere / sign out. */
+  readonly acceptButton: Locator;
+  /** `#reject`: sign out of the app only / cancel. */
+  readonly rejectButton: Locator;
+  /** The sentence under the subject that explains the choice. */
+  readonly explanation: Locator;
   readonly form: Locator;
   /** The hidden form field carrying the sealed challenge. */
   readonly ticketInput: Locator;
@@ -43,17 +55,19 @@ export class LogoutPrompt {
   readonly tosLink: Locator;
 
   /**
-   * `labels`: the buttons' accessible names in the page's language (English by
-   * default), e.g. `{ signOut: "Abmelden", stay: "Angemeldet bleiben" }`.
+   * `labels`: when given, `ready()` also checks that the buttons carry exactly
+   * these accessible names, e.g. `englishLabels("Sample App Demo")` or
+   * `{ accept: "Überall abmelden", reject: "Nur von Acme abmelden" }`.
    */
   constructor(
     private readonly page: Page,
-    labels: PromptLabels = ENGLISH_LABELS,
+    private readonly labels?: PromptLabels,
   ) {
     this.heading = page.getByRole("heading", { level: 1 });
     this.subject = page.getByTestId("subject");
-    this.signOutButton = page.getByRole("button", { name: labels.signOut, exact: true });
-    this.staySignedInButton = page.getByRole("button", { name: labels.stay, exact: true });
+    this.acceptButton = page.locator("form button#accept");
+    this.rejectButton = page.locator("form button#reject");
+    this.explanation = page.getByTestId("explain");
     this.form = page.locator("form");
     this.ticketInput = page.locator('form input[type="hidden"][name="ticket"]');
     this.logo = page.locator("main img");
@@ -79,18 +93,22 @@ export class LogoutPrompt {
     await expect(this.page).toHaveURL((u) => u.href.startsWith(PROMPT_URL_PREFIX));
     await this.page.waitForLoadState("load");
     await this.page.waitForLoadState("networkidle");
-    await expect(this.signOutButton).toBeEnabled();
-    await expect(this.staySignedInButton).toBeEnabled();
+    await expect(this.acceptButton).toBeEnabled();
+    await expect(this.rejectButton).toBeEnabled();
+    if (this.labels) {
+      await expect(this.acceptButton).toHaveAccessibleName(this.labels.accept);
+      await expect(this.rejectButton).toHaveAccessibleName(this.labels.reject);
+    }
   }
 
-  /** Presses "Sign out" and waits until the browser reaches `destination`. */
+  /** Presses `#accept` ("Sign out everywhere" / "Sign out") and waits until the browser reaches `destination`. */
   accept(destination: string | RegExp | ((url: URL) => boolean)): Promise<Submitted> {
-    return this.submit(this.signOutButton, destination);
+    return this.submit(this.acceptButton, destination);
   }
 
-  /** Presses "Stay signed in" and waits until the browser reaches `destination`. */
+  /** Presses `#reject` ("Sign out of {App} only" / "Cancel") and waits until the browser reaches `destination`. */
   reject(destination: string | RegExp | ((url: URL) => boolean)): Promise<Submitted> {
-    return this.submit(this.staySignedInButton, destination);
+    return this.submit(this.rejectButton, destination);
   }
 
   private async submit(button: Locator, destination: string | RegExp | ((url: URL) => boolean)): Promise<Submitted> {

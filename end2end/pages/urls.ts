@@ -16,7 +16,7 @@ export const APP_LOGGED_OUT_URL = `${APP_URL}/logged-out`;
 export const DECIDE_URL = `${APP_URL}/api/logout/decide`;
 
 /**
- * The app's HOME_URL, where "Stay signed in" goes when no relying party is involved.
+ * The app's HOME_URL, where "Cancel" of a user-initiated logout goes.
  * The app must run with HOME_URL set to this (see the run command in README.md).
  */
 export const HOME_URL = `${SUPPORT_URL}/`;

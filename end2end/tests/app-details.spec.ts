@@ -109,7 +109,7 @@ test("hostile client metadata is shown as text and never becomes a link or an im
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
   }
 
-  // The prompt still works: stay signed in returns to the RP.
+  // The prompt still works: "sign out of {App} only" returns to the RP.
   await prompt.reject((u) => u.href.startsWith(rp.loggedOutUrl));
   expect(dialogs, "no dialog was opened").toEqual([]);
   page.off("dialog", onDialog);

@@ -27,13 +27,13 @@ test("while a hydrated decision is in flight both buttons are disabled, then the
     await route.continue();
   });
   const released = page.waitForResponse((r) => r.url() === DECIDE_URL);
-  await prompt.signOutButton.click();
-  await expect(prompt.signOutButton).toBeDisabled({ timeout: 900 });
-  await expect(prompt.staySignedInButton).toBeDisabled({ timeout: 900 });
-  await expect(prompt.signOutButton).toHaveAttribute("disabled");
-  await expect(prompt.staySignedInButton).toHaveAttribute("disabled");
+  await prompt.acceptButton.click();
+  await expect(prompt.acceptButton).toBeDisabled({ timeout: 900 });
+  await expect(prompt.rejectButton).toBeDisabled({ timeout: 900 });
+  await expect(prompt.acceptButton).toHaveAttribute("disabled");
+  await expect(prompt.rejectButton).toHaveAttribute("disabled");
   // A second click on the disabled button sends nothing more.
-  await prompt.signOutButton.click({ force: true }).catch(() => {});
+  await prompt.acceptButton.click({ force: true }).catch(() => {});
   expect((await released).status()).toBeLessThan(400);
 
   // The flow then completes as usual.
@@ -76,5 +76,5 @@ test("going back to the prompt after signing out continues, without an error", a
   await page.waitForURL((u) => u.href.startsWith(rp.loggedOutUrl));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Signed out of ${rp.clientName}`);
   await expect(new AppErrorPage(page).heading).toHaveCount(0);
-  await expect(prompt.signOutButton).toHaveCount(0);
+  await expect(prompt.acceptButton).toHaveCount(0);
 });

@@ -43,11 +43,11 @@ async function decideWithKeyboard(
   return decision;
 }
 
-test("keyboard only: Tab to Sign out, Enter signs out", async ({ page, request }, testInfo) => {
+test("keyboard only: Tab to Sign out everywhere, Enter signs out", async ({ page, request }, testInfo) => {
   const rp = new RelyingParty(page, request, uniqueRpName(testInfo, "kbd-out"));
   const { state, prompt } = await openPrompt(page, rp);
 
-  const decision = await decideWithKeyboard(page, testInfo, prompt.signOutButton, "Enter", (u) =>
+  const decision = await decideWithKeyboard(page, testInfo, prompt.acceptButton, "Enter", (u) =>
     u.href.startsWith(rp.loggedOutUrl),
   );
   expect(decision).toBe("accept");
@@ -58,11 +58,11 @@ test("keyboard only: Tab to Sign out, Enter signs out", async ({ page, request }
   expect(token.verification, JSON.stringify(token.verification)).toEqual({ ok: true, errors: [] });
 });
 
-test("keyboard only: Tab to Stay signed in, Space stays signed in", async ({ page, request }, testInfo) => {
+test("keyboard only: Tab to Sign out of the app only, Space keeps the session", async ({ page, request }, testInfo) => {
   const rp = new RelyingParty(page, request, uniqueRpName(testInfo, "kbd-stay"));
   const { state, prompt } = await openPrompt(page, rp);
 
-  const decision = await decideWithKeyboard(page, testInfo, prompt.staySignedInButton, "Space", (u) =>
+  const decision = await decideWithKeyboard(page, testInfo, prompt.rejectButton, "Space", (u) =>
     u.href.startsWith(rp.loggedOutUrl),
   );
   expect(decision).toBe("reject");
@@ -71,11 +71,11 @@ test("keyboard only: Tab to Stay signed in, Space stays signed in", async ({ pag
   await rp.expectNoBackchannel(1_500);
 });
 
-test("keyboard only: Enter on Stay signed in stays signed in", async ({ page, request }, testInfo) => {
+test("keyboard only: Enter on Sign out of the app only keeps the session", async ({ page, request }, testInfo) => {
   const rp = new RelyingParty(page, request, uniqueRpName(testInfo, "kbd-stay-enter"));
   const { prompt } = await openPrompt(page, rp);
 
-  const decision = await decideWithKeyboard(page, testInfo, prompt.staySignedInButton, "Enter", (u) =>
+  const decision = await decideWithKeyboard(page, testInfo, prompt.rejectButton, "Enter", (u) =>
     u.href.startsWith(rp.loggedOutUrl),
   );
   expect(decision).toBe("reject");
@@ -86,7 +86,7 @@ test("keyboard only: Enter on Stay signed in stays signed in", async ({ page, re
 // Nothing on the prompt is focused on arrival, so a stray Enter cannot sign out;
 // Tab then reaches the primary action first (DOM order), then the other, then the
 // app's link.
-test("the prompt's focus order: nothing focused first, then Sign out, Stay signed in, the app's link", async ({
+test("the prompt's focus order: nothing focused first, then Sign out everywhere, Sign out of the app only, the app's link", async ({
   page,
   request,
 }, testInfo) => {
@@ -99,7 +99,12 @@ test("the prompt's focus order: nothing focused first, then Sign out, Stay signe
     seen.push(await describeFocus(page));
   }
   testInfo.annotations.push({ type: "focus path", description: seen.join(" → ") });
-  expect(seen).toEqual(["body", 'button#accept "Sign out"', 'button#reject "Stay signed in"', 'a "Visit the app"']);
+  expect(seen).toEqual([
+    "body",
+    'button#accept "Sign out everywhere"',
+    `button#reject "Sign out of ${rp.clientName} only"`,
+    'a "Visit the app"',
+  ]);
 });
 
 test.describe("phone", () => {
@@ -110,7 +115,7 @@ test.describe("phone", () => {
     const rp = new RelyingParty(page, request, uniqueRpName(testInfo, "kbd-phone"));
     const { prompt } = await openPrompt(page, rp);
     const tops: number[] = [];
-    for (const button of [prompt.signOutButton, prompt.staySignedInButton]) {
+    for (const button of [prompt.acceptButton, prompt.rejectButton]) {
       await page.keyboard.press("Tab");
       await expect(button).toBeFocused();
       tops.push((await button.boundingBox())?.y ?? Number.NaN);
@@ -126,8 +131,8 @@ test.describe("dark colour scheme", () => {
     const rp = new RelyingParty(page, request, uniqueRpName(testInfo, "kbd-dark"));
     const { prompt } = await openPrompt(page, rp);
     for (const [button, what] of [
-      [prompt.staySignedInButton, "Stay signed in"],
-      [prompt.signOutButton, "Sign out"],
+      [prompt.rejectButton, "Sign out of the app only"],
+      [prompt.acceptButton, "Sign out everywhere"],
     ] as const) {
       await tabTo(page, button);
       const indicator = await focusIndicator(button);

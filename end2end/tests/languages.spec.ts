@@ -17,7 +17,10 @@ interface Language {
   title: string;
   heading: (app: string) => string;
   signedInAs: (subject: string) => string;
-  labels: PromptLabels;
+  /** The buttons of a logout started by the app `app`. */
+  labels: (app: string) => PromptLabels;
+  /** The sentence explaining that choice. */
+  explain: (app: string) => string;
 }
 
 const LANGUAGES: Record<"en" | "de" | "fr" | "es" | "ja", Language> = {
@@ -26,35 +29,45 @@ const LANGUAGES: Record<"en" | "de" | "fr" | "es" | "ja", Language> = {
     title: "Sign out",
     heading: (app) => `Sign out of ${app}?`,
     signedInAs: (s) => `You are signed in as ${s}.`,
-    labels: { signOut: "Sign out", stay: "Stay signed in" },
+    labels: (app) => ({ accept: "Sign out everywhere", reject: `Sign out of ${app} only` }),
+    explain: (app) =>
+      `${app} has ended its own session. “Sign out everywhere” also ends your session on this device for every other app that uses this account; “Sign out of ${app} only” keeps you signed in to them.`,
   },
   de: {
     tag: "de",
     title: "Abmelden",
     heading: (app) => `Von ${app} abmelden?`,
     signedInAs: (s) => `Sie sind angemeldet als ${s}.`,
-    labels: { signOut: "Abmelden", stay: "Angemeldet bleiben" },
+    labels: (app) => ({ accept: "Überall abmelden", reject: `Nur von ${app} abmelden` }),
+    explain: (app) =>
+      `${app} hat die eigene Sitzung bereits beendet. „Überall abmelden“ beendet Ihre Sitzung auf diesem Gerät auch für alle anderen Apps, die dieses Konto verwenden; „Nur von ${app} abmelden“ lässt Sie dort angemeldet.`,
   },
   fr: {
     tag: "fr",
     title: "Se déconnecter",
     heading: (app) => `Se déconnecter de ${app} ?`,
     signedInAs: (s) => `Vous êtes connecté en tant que ${s}.`,
-    labels: { signOut: "Se déconnecter", stay: "Rester connecté" },
+    labels: (app) => ({ accept: "Se déconnecter partout", reject: `Se déconnecter de ${app} uniquement` }),
+    explain: (app) =>
+      `${app} a déjà fermé sa propre session. « Se déconnecter partout » met aussi fin à votre session sur cet appareil pour toutes les autres applications qui utilisent ce compte ; « Se déconnecter de ${app} uniquement » vous y laisse connecté.`,
   },
   es: {
     tag: "es",
     title: "Cerrar sesión",
     heading: (app) => `¿Cerrar sesión en ${app}?`,
     signedInAs: (s) => `Has iniciado sesión como ${s}.`,
-    labels: { signOut: "Cerrar sesión", stay: "Mantener la sesión" },
+    labels: (app) => ({ accept: "Cerrar sesión en todas partes", reject: `Cerrar sesión solo en ${app}` }),
+    explain: (app) =>
+      `${app} ya ha cerrado su propia sesión. «Cerrar sesión en todas partes» también cierra tu sesión en este dispositivo en todas las demás aplicaciones que usan esta cuenta; «Cerrar sesión solo en ${app}» mantiene tu sesión en ellas.`,
   },
   ja: {
     tag: "ja",
     title: "サインアウト",
     heading: (app) => `${app} からサインアウトしますか？`,
     signedInAs: (s) => `${s} としてサインインしています。`,
-    labels: { signOut: "サインアウト", stay: "サインインしたままにする" },
+    labels: (app) => ({ accept: "すべてからサインアウト", reject: `${app} のみサインアウト` }),
+    explain: (app) =>
+      `${app} は自身のセッションをすでに終了しました。「すべてからサインアウト」を選ぶと、このアカウントを使用している他のすべてのアプリについても、このデバイスでのセッションが終了します。「${app} のみサインアウト」を選ぶと、他のアプリにはサインインしたままになります。`,
   },
 };
 
@@ -69,7 +82,7 @@ async function openPrompt(
   const { response, state } = await rp.signOutStart(query);
   expect(response?.status()).toBe(200);
   expect(page.url().startsWith(PROMPT_URL_PREFIX), `on the prompt: ${page.url()}`).toBe(true);
-  const prompt = new LogoutPrompt(page, language.labels);
+  const prompt = new LogoutPrompt(page, language.labels(rp.clientName));
   await prompt.ready();
   return { prompt, state };
 }
@@ -80,8 +93,9 @@ async function expectPromptIn(page: Page, prompt: LogoutPrompt, rp: RelyingParty
   await expect(page).toHaveTitle(new RegExp(`^${language.title}`));
   await expect(prompt.heading).toHaveText(language.heading(rp.clientName));
   await expect(page.locator("p", { has: prompt.subject })).toHaveText(language.signedInAs("alice"));
-  await expect(prompt.signOutButton).toBeVisible();
-  await expect(prompt.staySignedInButton).toBeVisible();
+  await expect(prompt.explanation).toHaveText(language.explain(rp.clientName));
+  await expect(prompt.acceptButton).toHaveAccessibleName(language.labels(rp.clientName).accept);
+  await expect(prompt.rejectButton).toHaveAccessibleName(language.labels(rp.clientName).reject);
 }
 
 test.describe("ui_locales", () => {

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Page } from "@playwright/test";
 import { test, expect } from "../fixtures";
 import { startUserInitiatedLogout } from "../pages/hydra";
-import { LogoutPrompt, type PromptLabels } from "../pages/logout-prompt";
+import { LogoutPrompt, englishLabels, type PromptLabels } from "../pages/logout-prompt";
 import { RelyingParty, uniqueRpName, type ClientSettings } from "../pages/relying-party";
 
 // Full-page screenshots of the app for docs/screenshots/ (overwritten on every run;
@@ -79,7 +79,7 @@ async function openAcmePrompt(
 
 test("screenshots: the prompt of an app, light and dark, phone and desktop", async ({ page, request }, testInfo) => {
   const rp = new RelyingParty(page, request, uniqueRpName(testInfo, "shot-app"));
-  const prompt = await openAcmePrompt(page, rp);
+  const prompt = await openAcmePrompt(page, rp, {}, englishLabels("Acme Shop"));
   await expect(prompt.heading).toHaveText("Sign out of Acme Shop?");
   await expect(prompt.logo).toBeVisible();
   for (const scheme of ["light", "dark"] as const) {
@@ -93,7 +93,7 @@ test("screenshot: the prompt without an app (user-initiated), light desktop", as
   const rp = new RelyingParty(page, request, uniqueRpName(testInfo, "shot-op"));
   await rp.signIn();
   await startUserInitiatedLogout(page);
-  const prompt = new LogoutPrompt(page);
+  const prompt = new LogoutPrompt(page, englishLabels());
   await prompt.ready();
   await expect(prompt.heading).toHaveText("Sign out?");
   await shoot(page, "prompt-no-app-light-desktop", "light", "desktop");
@@ -120,7 +120,7 @@ function hasJapaneseFont(page: Page): Promise<boolean> {
 
 test("screenshot: the prompt in Japanese (ui_locales=ja), light phone", async ({ page, request }, testInfo) => {
   const rp = new RelyingParty(page, request, uniqueRpName(testInfo, "shot-ja"));
-  const prompt = await openAcmePrompt(page, rp, { ui_locales: "ja" }, { signOut: "サインアウト", stay: "サインインしたままにする" });
+  const prompt = await openAcmePrompt(page, rp, { ui_locales: "ja" }, { accept: "すべてからサインアウト", reject: "Acme Shop のみサインアウト" });
   await expect(prompt.heading).toHaveText("Acme Shop からサインアウトしますか？");
   // Without a Japanese font the screenshot would show empty boxes: do not write it.
   test.skip(
@@ -134,6 +134,7 @@ for (const shot of [
   { name: "error-not-found-light-phone", path: "/logout?logout_challenge=nope", status: 404, scheme: "light", device: "phone" },
   { name: "error-expired-light-phone", path: "/error?error=expired", status: 410, scheme: "light", device: "phone" },
   { name: "logged-out-dark-desktop", path: "/logged-out", status: 200, scheme: "dark", device: "desktop" },
+  { name: "signed-out-of-app-light-phone", path: "/stayed?signed_out=app", status: 200, scheme: "light", device: "phone" },
 ] as const) {
   test(`screenshot: ${shot.name}`, async ({ page }) => {
     const response = await page.goto(shot.path);
@@ -152,7 +153,10 @@ const NARROW = [
     file: "prompt-de-light-320",
     locale: "de-DE",
     clientName: "Acme Internationale Handelsgesellschaft Kundenportal",
-    labels: { signOut: "Abmelden", stay: "Angemeldet bleiben" },
+    labels: {
+      accept: "Überall abmelden",
+      reject: "Nur von Acme Internationale Handelsgesellschaft Kundenportal abmelden",
+    },
   },
   {
     case: "an app name without spaces",
@@ -183,7 +187,7 @@ for (const n of NARROW) {
       expect(width.scroll, `no horizontal scroll: ${JSON.stringify(width)}`).toBeLessThanOrEqual(320);
       expect(width.body, `no horizontal scroll: ${JSON.stringify(width)}`).toBeLessThanOrEqual(320);
 
-      for (const button of [prompt.signOutButton, prompt.staySignedInButton]) {
+      for (const button of [prompt.acceptButton, prompt.rejectButton]) {
         await button.scrollIntoViewIfNeeded();
         await expect(button).toBeInViewport({ ratio: 1 });
         const box = await button.boundingBox();

@@ -40,7 +40,7 @@ async function expectSilentSignOut(page: Page, rp: RelyingParty, sid: string): P
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Signed out of ${rp.clientName}`);
   await expect(rp.returnedState).toHaveText(state);
   await expect(rp.stateCheck).toHaveText("issued");
-  await expect(new LogoutPrompt(page).signOutButton).toHaveCount(0);
+  await expect(new LogoutPrompt(page).acceptButton).toHaveCount(0);
 
   // Hydra really completed the logout.
   const token = await rp.waitForBackchannel(10_000, sid);
@@ -80,8 +80,8 @@ test("a user-initiated logout still asks, even for a user of a skipping client",
   const prompt = new LogoutPrompt(page);
   await prompt.ready();
   await expect(prompt.heading).toHaveText("Sign out?");
-  await expect(prompt.signOutButton).toBeVisible();
-  await expect(prompt.staySignedInButton).toBeVisible();
+  await expect(prompt.acceptButton).toBeVisible();
+  await expect(prompt.rejectButton).toBeVisible();
   expect(seen.decisions).toEqual([]);
   await rp.expectNoBackchannel(1_000);
 });

@@ -61,8 +61,8 @@ pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> 
     }
     let binding = csrf::binding_from(&parts, state.config.cookie_secure);
     match flow::decide(&state, &ticket, binding.as_ref(), decision).await {
-        Ok(url) => {
-            respond::redirect(url.as_str());
+        Ok(next) => {
+            respond::redirect(next.location());
             Ok(())
         }
         Err(failure) if respond::is_plain_form_post() => {

@@ -19,8 +19,9 @@ pub const DECIDE_URL: &str = "/api/logout/decide";
 
 /// Failures the hydrated form can report; each gets a pre-rendered, translated
 /// message that the island reveals, so the browser bundle carries no text.
-const REPORTABLE: [AppError; 6] = [
+const REPORTABLE: [AppError; 7] = [
     AppError::Unavailable,
+    AppError::Inconsistent,
     AppError::Forbidden,
     AppError::NotFound,
     AppError::Expired,
@@ -29,6 +30,16 @@ const REPORTABLE: [AppError; 6] = [
 ];
 
 /// The form as the server renders it; identical with and without JavaScript.
+///
+/// The buttons say what they do, which depends on who started the logout:
+/// - a relying party (`app_name` is its name): that app has dropped its own
+///   session already, so the choice is **sign out everywhere** (`accept`: end the
+///   single sign-on session) or **sign out of {App} only** (`reject`: the server
+///   revokes that app's tokens and keeps the session);
+/// - the user (no app): **sign out** (`accept`) or **cancel** (`reject`).
+///
+/// The server never trusts the form for the meaning: it re-reads the logout
+/// request and acts on Hydra's `rp_initiated` and `client`.
 #[component]
 pub fn DecisionForm(
     /// The sealed challenge (`server::ticket`).
@@ -36,7 +47,16 @@ pub fn DecisionForm(
     /// Whether a previous plain-form decision failed (`?failed=1`).
     failed: bool,
     lang: Lang,
+    /// The relying party that started the logout, if one did.
+    app_name: Option<String>,
 ) -> impl IntoView {
+    let (accept_label, reject_label) = match &app_name {
+        Some(app) => (
+            lang.t("button-sign-out-everywhere"),
+            lang.t1("button-app-only", "app", app),
+        ),
+        None => (lang.t("button-sign-out"), lang.t("button-cancel")),
+    };
     let alert = "mt-4 rounded-md bg-danger-soft p-3 text-sm text-danger";
     view! {
         {failed.then(|| view! { <p role="alert" class=alert>{lang.t("decision-failed")}</p> })}
@@ -56,10 +76,10 @@ pub fn DecisionForm(
             // first (on top on phones, on the left on wide screens).
             <div class="mt-6 flex flex-col gap-3 sm:flex-row sm:justify-end">
                 <button id="accept" type="submit" name="decision" value="accept" class="btn btn-primary">
-                    {lang.t("button-sign-out")}
+                    {accept_label}
                 </button>
                 <button id="reject" type="submit" name="decision" value="reject" class="btn btn-secondary">
-                    {lang.t("button-stay")}
+                    {reject_label}
                 </button>
             </div>
         </EnhancedForm>

@@ -80,6 +80,11 @@ fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
         None => lang.t("prompt-title"),
     };
     let (before, after) = around(lang, "prompt-signed-in-as", "subject");
+    // The choice differs with who started the logout (see `DecisionForm`).
+    let explain = match &app {
+        Some(app) => lang.t1("prompt-explain-app", "app", &app.name),
+        None => lang.t("prompt-explain"),
+    };
 
     view! {
         <Card lang>
@@ -94,8 +99,8 @@ fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
                 </strong>
                 {after}
             </p>
-            <p class="mt-2 text-sm text-muted">{lang.t("prompt-explain")}</p>
-            <DecisionForm ticket failed lang />
+            <p class="mt-2 text-sm text-muted" data-testid="explain">{explain}</p>
+            <DecisionForm ticket failed lang app_name=app.as_ref().map(|a| a.name.clone()) />
             {app.map(|app| view! { <AppLinks app lang /> })}
         </Card>
     }

@@ -32,6 +32,11 @@ pub struct Config {
     /// `SKIP_LOGOUT_CONSENT_CLIENTS` (comma-separated). Never applies to
     /// user-initiated logouts.
     pub skip_consent_clients: Vec<String>,
+    /// `APP_ONLY_REVOKES_CONSENT` (`true`/`false`, default `true`): whether
+    /// "only {App}" revokes that app's consent sessions for the subject, and with
+    /// them its access and refresh tokens (Hydra's `revokeOAuth2ConsentSessions`).
+    /// Off: only the logout request is rejected, the app's tokens stay valid.
+    pub app_only_revokes_consent: bool,
     /// Whether the CSRF cookie is `Secure` (and `__Host-` prefixed): `COOKIE_SECURE`
     /// (`true`/`false`), default true when `HYDRA_PUBLIC_URL` is https.
     pub cookie_secure: bool,
@@ -302,6 +307,19 @@ impl Config {
             })
             .unwrap_or_default();
 
+        let app_only_revokes_consent = match env
+            .get("APP_ONLY_REVOKES_CONSENT")
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("true" | "1") => true,
+            Some("false" | "0") => false,
+            Some(_) => {
+                problems.push("APP_ONLY_REVOKES_CONSENT must be true or false".into());
+                true
+            }
+        };
+
         let cookie_secure = match env.get("COOKIE_SECURE").as_deref().map(str::trim) {
             Some("true" | "1") => Some(true),
             Some("false" | "0") => Some(false),
@@ -359,6 +377,7 @@ impl Config {
                 home_url,
                 ticket_secret,
                 skip_consent_clients,
+                app_only_revokes_consent,
                 hsts_max_age,
                 default_lang,
                 brand,

@@ -23,6 +23,27 @@ pub enum PromptStep {
     Expired(Url),
 }
 
+/// Where the browser goes after a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// Another site: Hydra (to finish signing out), the relying party's registered
+    /// post-logout address, its `client_uri`, or `HOME_URL`.
+    External(Url),
+    /// One of this app's own pages, as an absolute path with query
+    /// (e.g. `/stayed?signed_out=app`).
+    Own(&'static str),
+}
+
+impl Next {
+    /// The `Location` header value.
+    pub fn location(&self) -> &str {
+        match self {
+            Next::External(url) => url.as_str(),
+            Next::Own(path) => path,
+        }
+    }
+}
+
 /// A failed decision, with what is needed to send a no-JS browser somewhere useful.
 #[derive(Debug)]
 pub struct DecideFailure {
@@ -83,10 +104,7 @@ fn is_expired(req: &LogoutRequest) -> bool {
 
 fn should_skip(state: &AppState, req: &LogoutRequest) -> bool {
     // A user-initiated (or crafted) link must never sign anyone out silently.
-    if !req.rp_initiated {
-        return false;
-    }
-    req.client.as_ref().is_some_and(|c| {
+    initiating_client(req).is_some_and(|c| {
         c.skip_logout_consent == Some(true)
             || state.config.skip_consent_clients.contains(&c.client_id)
     })
@@ -136,30 +154,113 @@ fn request_param(req: &LogoutRequest, name: &str) -> Option<String> {
     value
 }
 
-/// The relying party's own return address from `request_url`. Hydra validated
-/// `post_logout_redirect_uri` against the client's registered list when it
-/// created the request, so it is trusted as far as it is http(s).
-fn post_logout_target(req: &LogoutRequest) -> Option<Url> {
-    let target = request_param(req, "post_logout_redirect_uri");
-    let state = request_param(req, "state");
-    let mut target = safe_http_url(target.as_deref())?;
-    if let Some(state) = state.filter(|s| !s.is_empty()) {
-        target.query_pairs_mut().append_pair("state", &state);
-    }
-    Some(target)
+/// The client that started this logout, when a relying party started it: Hydra
+/// sets `client` only for RP-initiated logouts (an `id_token_hint` it verified),
+/// and `rp_initiated` says so explicitly.
+fn initiating_client(req: &LogoutRequest) -> Option<&OAuth2Client> {
+    req.client.as_ref().filter(|_| req.rp_initiated)
 }
 
-/// Where "stay signed in" sends the user. Never a URL from the form.
-pub fn return_location(state: &AppState, req: &LogoutRequest) -> String {
-    post_logout_target(req)
-        .or_else(|| {
-            req.client
-                .as_ref()
-                .and_then(|c| safe_http_url(c.client_uri.as_deref()))
-        })
+/// Whether the end-session request contradicts itself: a `client_id` parameter
+/// that names another client than the one Hydra found from the ID token's `aud`.
+/// OpenID Connect RP-Initiated Logout 1.0 §2: "the OP MUST verify that it
+/// matches the one used to issue the ID Token"; Hydra v2.3.0 ignores the
+/// parameter, so we check it.
+fn is_inconsistent(req: &LogoutRequest) -> bool {
+    let Some(client) = initiating_client(req) else {
+        return false;
+    };
+    request_param(req, "client_id").is_some_and(|id| !id.is_empty() && id != client.client_id)
+}
+
+/// Go's `url.QueryEscape`: everything but `A–Z a–z 0–9 - _ . ~` percent-encoded,
+/// space as `+`.
+fn go_query_escape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b))
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Sets `state` on a registered return address the way Hydra does on accept
+/// (`urlx.SetQuery` in ory/x: the address's own query parameters are kept, an
+/// existing `state` is replaced, and the query is re-encoded by Go's
+/// `url.Values.Encode`, keys sorted), so "only this app" and "everywhere" end on
+/// the same URL.
+fn with_state(mut target: Url, state: &str) -> Url {
+    let mut pairs: Vec<(String, String)> = target
+        .query_pairs()
+        .filter(|(k, _)| k != "state")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.push(("state".to_owned(), state.to_owned()));
+    // Stable: values of one key keep their order, as in Go.
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    let query = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", go_query_escape(k), go_query_escape(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    target.set_query(Some(&query));
+    target
+}
+
+/// The relying party's own return address, only when Hydra registered it for the
+/// client that started the logout.
+///
+/// `request_url` is not what Hydra validated: Hydra reads the end-session
+/// parameters with Go's `r.ParseForm()` (a POST body wins over the query) but
+/// stores only the path and query as `request_url`, so its
+/// `post_logout_redirect_uri` may be one Hydra never saw. It is used only when
+/// the logout is RP-initiated and it is *exactly* (byte for byte, as Hydra
+/// compares) one of the client's registered `post_logout_redirect_uris`.
+fn registered_return_address(req: &LogoutRequest) -> Option<Url> {
+    let client = initiating_client(req)?;
+    let requested = request_param(req, "post_logout_redirect_uri")?;
+    let registered = client
+        .post_logout_redirect_uris
+        .as_deref()?
+        .iter()
+        .find(|uri| **uri == requested)?;
+    let target = safe_http_url(Some(registered))?;
+    Some(
+        match request_param(req, "state").filter(|s| !s.is_empty()) {
+            Some(state) => with_state(target, &state),
+            None => target,
+        },
+    )
+}
+
+/// Our page for "only this app" when there is no better place to go.
+const SIGNED_OUT_OF_APP: &str = "/stayed?signed_out=app";
+/// Our page for a cancelled user-initiated logout.
+const STAYED: &str = "/stayed";
+
+/// Where "only {App}" sends the user after Hydra rejected the logout: the app's
+/// registered post-logout address (with `state`), else its `client_uri`
+/// (http/https), else `HOME_URL`, else our own page. Never a URL from the form.
+pub fn app_only_location(state: &AppState, req: &LogoutRequest) -> Next {
+    registered_return_address(req)
+        .or_else(|| initiating_client(req).and_then(|c| safe_http_url(c.client_uri.as_deref())))
         .or_else(|| state.config.home_url.clone())
-        .map(String::from)
-        .unwrap_or_else(|| "/stayed".to_owned())
+        .map_or(Next::Own(SIGNED_OUT_OF_APP), Next::External)
+}
+
+/// Where "cancel" sends the user after a user-initiated logout: `HOME_URL`, else
+/// our own page. Never anything from `request_url`: nobody registered it.
+pub fn cancel_location(state: &AppState) -> Next {
+    state
+        .config
+        .home_url
+        .clone()
+        .map_or(Next::Own(STAYED), Next::External)
 }
 
 /// Where to start over after expiry: the original `request_url` when it carries no
@@ -182,6 +283,11 @@ fn restart_url(state: &AppState, req: Option<&LogoutRequest>) -> Url {
     })
 }
 
+/// One `audit` line and one `logout_ui_decisions_total` count per decision.
+/// `outcome`: `accepted` (signed out everywhere), `app_only` (signed out of the
+/// initiating app only), `cancelled` (user-initiated logout cancelled), `skipped`
+/// (accepted without asking, by policy), `inconsistent` (refused: `client_id`
+/// mismatch).
 fn audit(state: &AppState, req: &LogoutRequest, outcome: &'static str) {
     state.metrics.decision(outcome);
     tracing::info!(
@@ -192,6 +298,24 @@ fn audit(state: &AppState, req: &LogoutRequest, outcome: &'static str) {
         outcome,
         "logout decision"
     );
+}
+
+/// Rejects a self-contradicting request at Hydra, so that neither button can be
+/// pressed on it later, and returns the error page's error. Hydra's session is
+/// kept: nothing the user did not ask for is signed out.
+async fn refuse_inconsistent(
+    state: &AppState,
+    challenge: &LogoutChallenge,
+    req: &LogoutRequest,
+) -> AppError {
+    match state.hydra.reject_logout_request(challenge).await {
+        Ok(RejectLogout::Rejected | RejectLogout::NotFound) => {
+            audit(state, req, "inconsistent");
+            AppError::Inconsistent
+        }
+        Ok(RejectLogout::Expired) => AppError::Expired,
+        Err(e) => fault("reject", e),
+    }
 }
 
 /// `GET /logout?logout_challenge=…`.
@@ -218,6 +342,9 @@ pub async fn prompt(
     };
     if is_expired(&req) {
         return Ok(PromptStep::Expired(restart_url(state, Some(&req))));
+    }
+    if is_inconsistent(&req) {
+        return Err(refuse_inconsistent(state, &challenge, &req).await);
     }
     if should_skip(state, &req) {
         return match state
@@ -247,11 +374,7 @@ pub async fn prompt(
         ticket,
         lang: lang.tag().to_owned(),
         subject: req.subject.clone(),
-        app: req
-            .client
-            .as_ref()
-            .filter(|_| req.rp_initiated)
-            .map(app_info),
+        app: initiating_client(&req).map(app_info),
     }))
 }
 
@@ -263,7 +386,7 @@ pub async fn decide(
     ticket: &str,
     binding: Option<&Binding>,
     decision: Decision,
-) -> Result<Url, DecideFailure> {
+) -> Result<Next, DecideFailure> {
     let challenge = state
         .tickets
         .open(ticket, binding)
@@ -287,7 +410,7 @@ pub async fn decide(
     {
         GetLogout::Pending(req) => req,
         // Already signed out (e.g. a back-button resubmit): continue where Hydra says.
-        GetLogout::Completed { redirect_to } => return Ok(redirect_to),
+        GetLogout::Completed { redirect_to } => return Ok(Next::External(redirect_to)),
         GetLogout::NotFound => return Err(fail(AppError::NotFound)),
         GetLogout::Expired => return Err(fail(AppError::Expired)),
     };
@@ -295,8 +418,12 @@ pub async fn decide(
         return Err(fail(AppError::Expired));
     }
 
-    match decision {
-        Decision::Accept => match state
+    if is_inconsistent(&req) {
+        return Err(fail(refuse_inconsistent(state, &challenge, &req).await));
+    }
+
+    match (decision, initiating_client(&req)) {
+        (Decision::Accept, _) => match state
             .hydra
             .accept_logout_request(&challenge)
             .await
@@ -304,34 +431,66 @@ pub async fn decide(
         {
             AcceptLogout::Accepted { redirect_to } => {
                 audit(state, &req, "accepted");
-                Ok(redirect_to)
+                Ok(Next::External(redirect_to))
             }
             AcceptLogout::NotFound => Err(fail(AppError::NotFound)),
             AcceptLogout::Expired => Err(fail(AppError::Expired)),
         },
-        Decision::Reject => match state
-            .hydra
-            .reject_logout_request(&challenge)
-            .await
-            .map_err(|e| fail(fault("reject", e)))?
-        {
-            RejectLogout::Rejected => {
-                audit(state, &req, "rejected");
-                let location = return_location(state, &req);
-                // Relative locations are ours ("/stayed"); resolve for the Url type.
-                Url::parse(&location)
-                    .or_else(|_| Url::parse("http://self.invalid/").and_then(|b| b.join(&location)))
-                    .map_err(|_| fail(AppError::Unavailable))
+        // "Only {App}": the app has dropped its own session already; end its
+        // tokens, keep the single sign-on session. Revocation comes first and is
+        // idempotent, and the request stays pending until the reject: after a
+        // failure of either step the same choice can be sent again and redoes
+        // exactly what is missing. Never reported as done when it was not.
+        (Decision::Reject, Some(client)) => {
+            if state.config.app_only_revokes_consent {
+                state
+                    .hydra
+                    .revoke_consent_sessions(&req.subject, &client.client_id)
+                    .await
+                    .map_err(|e| fail(fault("revoke_consent", e)))?;
             }
-            RejectLogout::NotFound => Err(fail(AppError::NotFound)),
-            RejectLogout::Expired => Err(fail(AppError::Expired)),
-        },
+            reject(state, &challenge, &req, "app_only")
+                .await
+                .map_err(fail)?;
+            Ok(app_only_location(state, &req))
+        }
+        // "Cancel" of a logout the user started: nothing changes.
+        (Decision::Reject, None) => {
+            reject(state, &challenge, &req, "cancelled")
+                .await
+                .map_err(fail)?;
+            Ok(cancel_location(state))
+        }
+    }
+}
+
+/// `rejectOAuth2LogoutRequest`, audited as `outcome` when done.
+async fn reject(
+    state: &AppState,
+    challenge: &LogoutChallenge,
+    req: &LogoutRequest,
+    outcome: &'static str,
+) -> Result<(), AppError> {
+    match state
+        .hydra
+        .reject_logout_request(challenge)
+        .await
+        .map_err(|e| fault("reject", e))?
+    {
+        RejectLogout::Rejected => {
+            audit(state, req, outcome);
+            Ok(())
+        }
+        RejectLogout::NotFound => Err(AppError::NotFound),
+        RejectLogout::Expired => Err(AppError::Expired),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const REGISTERED: &str = "https://rp.test/bye?x=1";
 
     fn req(request_url: &str, client_uri: Option<&str>) -> LogoutRequest {
         LogoutRequest {
@@ -341,32 +500,197 @@ mod tests {
             client: Some(OAuth2Client {
                 client_id: "app".into(),
                 client_uri: client_uri.map(Into::into),
+                post_logout_redirect_uris: Some(vec![
+                    REGISTERED.into(),
+                    "https://rp.test/after-logout?tenant=7&b=2".into(),
+                ]),
                 ..Default::default()
             }),
             ..Default::default()
         }
     }
 
-    #[test]
-    fn post_logout_target_keeps_state() {
-        let r = req(
-            "/oauth2/sessions/logout?id_token_hint=eyJ&post_logout_redirect_uri=https%3A%2F%2Frp.test%2Fbye%3Fx%3D1&state=s%20t",
-            None,
-        );
-        assert_eq!(
-            post_logout_target(&r).unwrap().as_str(),
-            "https://rp.test/bye?x=1&state=s+t"
-        );
+    fn logout_url(post_logout_redirect_uri: &str, state: Option<&str>) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        q.append_pair("id_token_hint", "eyJ");
+        q.append_pair("post_logout_redirect_uri", post_logout_redirect_uri);
+        if let Some(state) = state {
+            q.append_pair("state", state);
+        }
+        format!("/oauth2/sessions/logout?{}", q.finish())
     }
 
     #[test]
-    fn post_logout_target_ignores_unsafe_schemes_and_absence() {
+    fn registered_return_address_keeps_its_query_and_adds_state_like_hydra() {
+        let r = req(&logout_url(REGISTERED, Some("s t")), None);
+        assert_eq!(
+            registered_return_address(&r).unwrap().as_str(),
+            "https://rp.test/bye?state=s+t&x=1"
+        );
+        // Hydra's Go encoding: keys sorted, `~` kept, everything else escaped.
+        let state = "a+b c&d=e;f%g/?#é~*";
         let r = req(
-            "/oauth2/sessions/logout?post_logout_redirect_uri=javascript%3Aalert(1)",
+            &logout_url("https://rp.test/after-logout?tenant=7&b=2", Some(state)),
             None,
         );
-        assert!(post_logout_target(&r).is_none());
-        assert!(post_logout_target(&req("/oauth2/sessions/logout", None)).is_none());
+        let url = registered_return_address(&r).unwrap();
+        assert_eq!(
+            url.query(),
+            Some("b=2&state=a%2Bb+c%26d%3De%3Bf%25g%2F%3F%23%C3%A9~%2A&tenant=7")
+        );
+        let decoded: Vec<_> = url.query_pairs().collect();
+        assert!(decoded.iter().any(|(k, v)| k == "state" && v == state));
+        assert!(decoded.iter().any(|(k, v)| k == "tenant" && v == "7"));
+        // No state: nothing added, the registered address as it is.
+        let r = req(&logout_url(REGISTERED, None), None);
+        assert_eq!(registered_return_address(&r).unwrap().as_str(), REGISTERED);
+    }
+
+    #[test]
+    fn unregistered_look_alikes_are_never_used() {
+        for look_alike in [
+            "https://rp.test/bye?x=1/",
+            "https://rp.test/bye/?x=1",
+            "https://RP.test/bye?x=1",
+            "http://rp.test/bye?x=1",
+            "https://rp.test:443/bye?x=1",
+            "https://rp.test/bye?x=1&foo=bar",
+            "https://rp.test/bye",
+            " https://rp.test/bye?x=1",
+            "https://evil.test/phish",
+            "javascript:alert(1)",
+        ] {
+            let r = req(&logout_url(look_alike, Some("x")), Some("https://rp.test/"));
+            assert_eq!(registered_return_address(&r), None, "{look_alike}");
+        }
+    }
+
+    #[test]
+    fn a_user_initiated_request_never_returns_to_its_request_url() {
+        // The smuggled POST of issue 16: Hydra saw empty parameters, request_url
+        // carries the attacker's address, no client.
+        let mut r = req(&logout_url("https://evil.test/phish", Some("x")), None);
+        r.rp_initiated = false;
+        r.client = None;
+        assert_eq!(registered_return_address(&r), None);
+        // Even a registered address counts only when the request is RP-initiated.
+        let mut r = req(&logout_url(REGISTERED, Some("x")), None);
+        r.rp_initiated = false;
+        assert_eq!(registered_return_address(&r), None);
+        assert!(!is_inconsistent(&r));
+    }
+
+    #[test]
+    fn client_id_must_match_the_initiating_client() {
+        let with = |client_id: &str| {
+            req(
+                &format!("{}&client_id={client_id}", logout_url(REGISTERED, None)),
+                None,
+            )
+        };
+        assert!(!is_inconsistent(&with("app")));
+        assert!(is_inconsistent(&with("other")));
+        assert!(is_inconsistent(&with("APP")));
+        assert!(!is_inconsistent(&with("")));
+        assert!(!is_inconsistent(&req(&logout_url(REGISTERED, None), None)));
+    }
+
+    /// Fault injection for the "only {App}" order (real Hydra cannot be made to
+    /// fail on demand; the flows themselves are proven in tests/integration).
+    mod app_only_retries {
+        use std::sync::{
+            atomic::{AtomicUsize, Ordering},
+            Arc,
+        };
+
+        use axum::{extract::Request, http::Method, response::Response, Router};
+        use leptos::config::LeptosOptions;
+
+        use super::super::*;
+        use crate::server::{build_state, config::Config};
+
+        /// A Hydra admin stub: a pending RP-initiated request; the `n`-th DELETE
+        /// (revoke) and the `n`-th PUT (reject) fail with 503 when listed.
+        async fn stub(
+            failing_revokes: &'static [usize],
+            failing_rejects: &'static [usize],
+        ) -> (String, Arc<[AtomicUsize; 3]>) {
+            let counts: Arc<[AtomicUsize; 3]> = Arc::new(Default::default());
+            let c = counts.clone();
+            let app = Router::new().fallback(move |req: Request| {
+                let c = c.clone();
+                async move {
+                    let (slot, failing): (usize, &[usize]) = match *req.method() {
+                        Method::GET => (0, &[]),
+                        Method::DELETE => (1, failing_revokes),
+                        _ => (2, failing_rejects),
+                    };
+                    let n = c[slot].fetch_add(1, Ordering::SeqCst) + 1;
+                    let (status, body) = if failing.contains(&n) {
+                        (503, "{}")
+                    } else if slot == 0 {
+                        (
+                            200,
+                            r#"{"subject":"alice","rp_initiated":true,"request_url":"/oauth2/sessions/logout?id_token_hint=x&post_logout_redirect_uri=https%3A%2F%2Frp.test%2Fbye&state=s","client":{"client_id":"app","post_logout_redirect_uris":["https://rp.test/bye"]}}"#,
+                        )
+                    } else {
+                        (204, "")
+                    };
+                    Response::builder()
+                        .status(status)
+                        .header("content-type", "application/json")
+                        .body(axum::body::Body::from(body))
+                        .unwrap()
+                }
+            });
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            (format!("http://{addr}"), counts)
+        }
+
+        async fn decide_twice(revokes: &'static [usize], rejects: &'static [usize]) -> [usize; 3] {
+            let (admin, counts) = stub(revokes, rejects).await;
+            let config = Config::from_env(&[
+                ("HYDRA_ADMIN_URL", admin.as_str()),
+                ("HYDRA_PUBLIC_URL", "https://hydra.test"),
+            ])
+            .unwrap();
+            let state =
+                build_state(config, LeptosOptions::builder().output_name("t").build()).unwrap();
+            let binding = [7; 16];
+            let challenge = LogoutChallenge::parse("c").unwrap();
+            let ticket = state.tickets.seal(&challenge, &binding).unwrap();
+            let first = decide(&state, &ticket, Some(&binding), Decision::Reject).await;
+            let failure = first.expect_err("the first attempt fails at one step");
+            assert_eq!(failure.error, AppError::Unavailable);
+            assert_eq!(
+                failure.fallback_location(),
+                "/logout?logout_challenge=c&failed=1",
+                "a no-JS browser goes back to the prompt to send the choice again"
+            );
+            let again = decide(&state, &ticket, Some(&binding), Decision::Reject)
+                .await
+                .unwrap();
+            assert_eq!(
+                again.location(),
+                "https://rp.test/bye?state=s",
+                "the same choice, sent again, completes"
+            );
+            [0, 1, 2].map(|i| counts[i].load(Ordering::SeqCst))
+        }
+
+        #[tokio::test]
+        async fn a_failed_revocation_leaves_the_request_pending_and_the_choice_repeatable() {
+            // GET, DELETE (fails) | GET, DELETE, PUT: never rejected before revoked.
+            assert_eq!(decide_twice(&[1], &[]).await, [2, 2, 1]);
+        }
+
+        #[tokio::test]
+        async fn a_failed_reject_after_revocation_is_repeatable_too() {
+            // GET, DELETE, PUT (fails) | GET, DELETE (idempotent), PUT.
+            assert_eq!(decide_twice(&[], &[1]).await, [2, 2, 2]);
+        }
     }
 
     #[test]

@@ -34,6 +34,12 @@ pub struct OAuth2Client {
     pub policy_uri: Option<String>,
     #[serde(default)]
     pub tos_uri: Option<String>,
+    /// The client's registered `post_logout_redirect_uris` (OpenID Connect
+    /// RP-Initiated Logout 1.0 §3.1). Hydra compares a requested
+    /// `post_logout_redirect_uri` with these by exact string equality
+    /// (`consent/strategy_default.go`, `issueLogoutVerifier`); so do we.
+    #[serde(default)]
+    pub post_logout_redirect_uris: Option<Vec<String>>,
     /// `null` is not `false`: only an explicit `true` means "skip".
     #[serde(default)]
     pub skip_logout_consent: Option<bool>,
@@ -104,6 +110,14 @@ pub enum RejectLogout {
     Expired,
 }
 
+/// Outcome of `revokeOAuth2ConsentSessions` for one subject and client.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RevokeConsent {
+    /// 204: the client's consent sessions for the subject, and the access and
+    /// refresh tokens issued under them, are gone (also when there were none).
+    Revoked,
+}
+
 /// Hydra could not be used. The variants are kinds for logs and metrics; none of
 /// them carries upstream text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -164,6 +178,7 @@ struct RedirectBody {
 pub struct HydraAdmin {
     http: reqwest::Client,
     logout_endpoint: Url,
+    consent_sessions_endpoint: Url,
     public_url: Url,
     metrics: Metrics,
 }
@@ -201,6 +216,10 @@ impl HydraAdmin {
         Ok(HydraAdmin {
             http,
             logout_endpoint: join_base(&config.admin_url, "admin/oauth2/auth/requests/logout"),
+            consent_sessions_endpoint: join_base(
+                &config.admin_url,
+                "admin/oauth2/auth/sessions/consent",
+            ),
             public_url: config.public_url.clone(),
             metrics,
         })
@@ -374,6 +393,39 @@ impl HydraAdmin {
             StatusCode::NOT_FOUND => Ok(RejectLogout::NotFound),
             s => self.common_status(s, &body).map(|()| RejectLogout::Expired),
         }
+    }
+
+    /// `DELETE /admin/oauth2/auth/sessions/consent?subject=S&client=C`
+    /// (`revokeOAuth2ConsentSessions`): revokes `client_id`'s consent sessions for
+    /// `subject` and, with them, the access and refresh tokens Hydra issued under
+    /// them. Hydra's login session is untouched. Idempotent (204 also when there
+    /// is nothing to revoke: Hydra v2.3.0 `consent/handler.go`), so it is safe to
+    /// repeat when the user sends the same choice again; it is not retried here.
+    ///
+    /// Errors: any status but 204 is a [`HydraError`] (401/403 is
+    /// [`HydraError::Unauthorized`]).
+    pub async fn revoke_consent_sessions(
+        &self,
+        subject: &str,
+        client_id: &str,
+    ) -> Result<RevokeConsent, HydraError> {
+        let mut url = self.consent_sessions_endpoint.clone();
+        url.query_pairs_mut()
+            .append_pair("subject", subject)
+            .append_pair("client", client_id);
+        self.observed("revoke_consent", async {
+            let (status, body) = self.call(Method::DELETE, url).await?;
+            match status {
+                StatusCode::NO_CONTENT => Ok(RevokeConsent::Revoked),
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                    self.common_status(status, &body)?;
+                    // "request_unauthorized" belongs to logout challenges, not here.
+                    Err(HydraError::Unauthorized)
+                }
+                s => Err(HydraError::Status(s.as_u16())),
+            }
+        })
+        .await
     }
 
     /// Maps the statuses all three calls share. `Ok(())` means "expired".

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `logout_ui_http_requests_total` | `route` (the route pattern, never the query), `status` |
 //! | `logout_ui_decisions_total` | `outcome`: accepted, rejected, skipped |
-//! | `logout_ui_hydra_request_duration_seconds` | `operation`: get, accept, reject, ready |
+//! | `logout_ui_hydra_request_duration_seconds` | `operation`: get, accept, reject, revoke_consent, ready |
 //! | `logout_ui_hydra_errors_total` | `operation`, `kind`: connect, timeout, unauthorized, status, body, foreign_redirect |
 
 use std::time::Duration;

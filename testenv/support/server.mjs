@@ -625,6 +625,37 @@ function framePage(res, query) {
   );
 }
 
+/**
+ * A plain HTML form that POSTs `field.<name>=<value>` query parameters as fields to
+ * `?action=` (http/https only) when `#submit` is clicked: a page of another origin
+ * submitting a form cross-origin, with or without JavaScript (e.g. an end-session
+ * request by POST).
+ */
+function formPage(res, query) {
+  const action = query.get("action") ?? "";
+  let ok = false;
+  try {
+    ok = ["http:", "https:"].includes(new URL(action).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new HttpError(400, "action must be an http(s) URL");
+  const fields = [...query.entries()]
+    .filter(([k]) => k.startsWith("field."))
+    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k.slice(6))}" value="${escapeHtml(v)}">`)
+    .join("\n");
+  sendHtml(
+    res,
+    200,
+    "Form page",
+    `<h1 id="form-page">Form page</h1>
+<form method="post" action="${escapeHtml(action)}">
+${fields}
+<button id="submit" type="submit">Send</button>
+</form>`,
+  );
+}
+
 async function route(req, res, url) {
   const { pathname, searchParams: query } = url;
   const method = req.method;
@@ -649,6 +680,7 @@ async function route(req, res, url) {
     return sendJson(res, 200, { status: "reset" });
   }
   if (pathname === "/support/frame" && method === "GET") return framePage(res, query);
+  if (pathname === "/support/form" && method === "GET") return formPage(res, query);
   if (pathname === "/login" && method === "GET") return handleLogin(req, res, query);
   if (pathname === "/consent" && method === "GET") return handleConsent(req, res, query);
 

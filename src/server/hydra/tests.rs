@@ -69,6 +69,7 @@ fn config(admin: &Url, key: Option<&str>) -> Config {
         home_url: None,
         ticket_secret: None,
         skip_consent_clients: Vec::new(),
+        app_only_revokes_consent: true,
         cookie_secure: false,
         hsts_max_age: None,
         default_lang: crate::i18n::Lang::default(),
@@ -317,5 +318,44 @@ async fn readiness_probe_distinguishes_reachable_from_broken() {
         let (url, _) = stub(status, body, Duration::ZERO).await;
         let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
         assert_eq!(hydra.probe().await, want, "{status} {body}");
+    }
+}
+
+#[tokio::test]
+async fn revoke_consent_sessions_sends_subject_and_client_and_maps_statuses() {
+    let (url, seen) = stub(204, "", Duration::ZERO).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url, Some("key"))).unwrap();
+    assert_eq!(
+        hydra.revoke_consent_sessions("alice&bob", "my app").await,
+        Ok(RevokeConsent::Revoked)
+    );
+    let requests = seen.requests.lock().unwrap().clone();
+    let (method, uri, auth) = &requests[0];
+    assert_eq!(method, "DELETE");
+    assert_eq!(
+        uri,
+        "/admin/oauth2/auth/sessions/consent?subject=alice%26bob&client=my+app"
+    );
+    assert_eq!(auth.as_deref(), Some("Bearer key"));
+
+    // Nothing but 204 counts as revoked: the user must never be told it was done.
+    for (status, body, want) in [
+        (200, "{}", HydraError::Status(200)),
+        (404, r#"{"error":"Not Found"}"#, HydraError::Status(404)),
+        (
+            401,
+            r#"{"error":"request_unauthorized"}"#,
+            HydraError::Unauthorized,
+        ),
+        (403, r#"{"error":"forbidden"}"#, HydraError::Unauthorized),
+        (500, "oops", HydraError::Status(500)),
+    ] {
+        let (url, _) = stub(status, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+        assert_eq!(
+            hydra.revoke_consent_sessions("alice", "app").await,
+            Err(want),
+            "status {status}"
+        );
     }
 }
