@@ -52,8 +52,8 @@ cat <<MSG
      app's prompt at http://127.0.0.1:3000/logout. Choose "Sign out everywhere"
      (both apps are signed out) or "Sign out of Sample App Demo only" (the other
      app stays signed in; open it to see).
-  3. For a logout you start yourself: http://127.0.0.1:4444/oauth2/sessions/logout
-     ("Sign out" or "Cancel").
+  3. For a logout you start yourself, while signed in (sign in again after
+     "everywhere"): http://127.0.0.1:4444/oauth2/sessions/logout ("Sign out" or "Cancel").
 
   Logs: target/testenv/{app,hydra,support}.log    Press Ctrl-C to stop.
 

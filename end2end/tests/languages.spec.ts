@@ -31,7 +31,7 @@ const LANGUAGES: Record<"en" | "de" | "fr" | "es" | "ja", Language> = {
     signedInAs: (s) => `You are signed in as ${s}.`,
     labels: (app) => ({ accept: "Sign out everywhere", reject: `Sign out of ${app} only` }),
     explain: (app) =>
-      `${app} has ended its own session. “Sign out everywhere” also ends your session on this device for every other app that uses this account; “Sign out of ${app} only” keeps you signed in to them.`,
+      `“Sign out everywhere” ends your session on this device for every app that uses this account. “Sign out of ${app} only” ends ${app}’s access on all your devices and keeps you signed in to your other apps.`,
   },
   de: {
     tag: "de",
@@ -40,7 +40,7 @@ const LANGUAGES: Record<"en" | "de" | "fr" | "es" | "ja", Language> = {
     signedInAs: (s) => `Sie sind angemeldet als ${s}.`,
     labels: (app) => ({ accept: "Überall abmelden", reject: `Nur von ${app} abmelden` }),
     explain: (app) =>
-      `${app} hat die eigene Sitzung bereits beendet. „Überall abmelden“ beendet Ihre Sitzung auf diesem Gerät auch für alle anderen Apps, die dieses Konto verwenden; „Nur von ${app} abmelden“ lässt Sie dort angemeldet.`,
+      `„Überall abmelden“ beendet Ihre Sitzung auf diesem Gerät für alle Apps, die dieses Konto verwenden. „Nur von ${app} abmelden“ beendet den Zugriff von ${app} auf allen Ihren Geräten; bei Ihren anderen Apps bleiben Sie angemeldet.`,
   },
   fr: {
     tag: "fr",
@@ -49,7 +49,7 @@ const LANGUAGES: Record<"en" | "de" | "fr" | "es" | "ja", Language> = {
     signedInAs: (s) => `Vous êtes connecté en tant que ${s}.`,
     labels: (app) => ({ accept: "Se déconnecter partout", reject: `Se déconnecter de ${app} uniquement` }),
     explain: (app) =>
-      `${app} a déjà fermé sa propre session. « Se déconnecter partout » met aussi fin à votre session sur cet appareil pour toutes les autres applications qui utilisent ce compte ; « Se déconnecter de ${app} uniquement » vous y laisse connecté.`,
+      `« Se déconnecter partout » met fin à votre session sur cet appareil pour toutes les applications qui utilisent ce compte. « Se déconnecter de ${app} uniquement » retire l’accès de ${app} sur tous vos appareils et vous laisse connecté à vos autres applications.`,
   },
   es: {
     tag: "es",
@@ -58,7 +58,7 @@ const LANGUAGES: Record<"en" | "de" | "fr" | "es" | "ja", Language> = {
     signedInAs: (s) => `Has iniciado sesión como ${s}.`,
     labels: (app) => ({ accept: "Cerrar sesión en todas partes", reject: `Cerrar sesión solo en ${app}` }),
     explain: (app) =>
-      `${app} ya ha cerrado su propia sesión. «Cerrar sesión en todas partes» también cierra tu sesión en este dispositivo en todas las demás aplicaciones que usan esta cuenta; «Cerrar sesión solo en ${app}» mantiene tu sesión en ellas.`,
+      `«Cerrar sesión en todas partes» cierra tu sesión en este dispositivo en todas las aplicaciones que usan esta cuenta. «Cerrar sesión solo en ${app}» retira el acceso de ${app} en todos tus dispositivos y mantiene tu sesión en tus otras aplicaciones.`,
   },
   ja: {
     tag: "ja",
@@ -67,7 +67,7 @@ const LANGUAGES: Record<"en" | "de" | "fr" | "es" | "ja", Language> = {
     signedInAs: (s) => `${s} としてサインインしています。`,
     labels: (app) => ({ accept: "すべてからサインアウト", reject: `${app} のみサインアウト` }),
     explain: (app) =>
-      `${app} は自身のセッションをすでに終了しました。「すべてからサインアウト」を選ぶと、このアカウントを使用している他のすべてのアプリについても、このデバイスでのセッションが終了します。「${app} のみサインアウト」を選ぶと、他のアプリにはサインインしたままになります。`,
+      `「すべてからサインアウト」を選ぶと、このアカウントを使用しているすべてのアプリについて、このデバイスでのセッションが終了します。「${app} のみサインアウト」を選ぶと、すべてのデバイスで ${app} のアクセスが取り消され、他のアプリにはサインインしたままになります。`,
   },
 };
 

@@ -56,6 +56,9 @@ pub struct LogoutPrompt {
     pub subject: String,
     /// The app that asked for the logout; `None` when the user started it.
     pub app: Option<AppInfo>,
+    /// Whether "sign out of {App} only" revokes the app's tokens
+    /// (`APP_ONLY_REVOKES_CONSENT`), so the page can say what it does.
+    pub app_only_revokes: bool,
     /// The page language (`crate::i18n::SUPPORTED`), negotiated from the relying
     /// party's `ui_locales`, the browser's `Accept-Language` and the default.
     pub lang: String,

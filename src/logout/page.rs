@@ -73,6 +73,7 @@ fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
         subject,
         app,
         lang,
+        app_only_revokes,
     } = prompt;
     let lang = Lang::from_tag(&lang).unwrap_or_default();
     let heading = match &app {
@@ -82,7 +83,8 @@ fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
     let (before, after) = around(lang, "prompt-signed-in-as", "subject");
     // The choice differs with who started the logout (see `DecisionForm`).
     let explain = match &app {
-        Some(app) => lang.t1("prompt-explain-app", "app", &app.name),
+        Some(app) if app_only_revokes => lang.t1("prompt-explain-app", "app", &app.name),
+        Some(app) => lang.t1("prompt-explain-app-keep", "app", &app.name),
         None => lang.t("prompt-explain"),
     };
 

@@ -5,6 +5,7 @@ use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 use url::Url;
 
 use super::{
+    go_query,
     hydra::{AcceptLogout, GetLogout, HydraError, LogoutRequest, OAuth2Client, RejectLogout},
     state::AppState,
     ticket::{Binding, TicketError},
@@ -120,9 +121,22 @@ pub fn safe_http_url(raw: Option<&str>) -> Option<Url> {
     (matches!(url.scheme(), "http" | "https") && url.host().is_some()).then_some(url)
 }
 
+/// Whether `c` is a Unicode bidirectional control (embeddings, overrides,
+/// isolates, marks): in a client's name it could reorder the words around it in
+/// our sentences and buttons.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
 fn app_info(client: &OAuth2Client) -> AppInfo {
-    let name = client
+    let cleaned: Option<String> = client
         .client_name
+        .as_deref()
+        .map(|n| n.chars().filter(|c| !is_bidi_control(*c)).collect());
+    let name = cleaned
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty())
@@ -135,23 +149,28 @@ fn app_info(client: &OAuth2Client) -> AppInfo {
     let link = |raw: &Option<String>| safe_http_url(raw.as_deref()).map(String::from);
     AppInfo {
         name,
-        logo_uri: link(&client.logo_uri),
+        // https only: the page's CSP (`img-src 'self' https:`) blocks anything else.
+        logo_uri: safe_http_url(client.logo_uri.as_deref())
+            .filter(|u| u.scheme() == "https")
+            .map(String::from),
         client_uri: link(&client.client_uri),
         policy_uri: link(&client.policy_uri),
         tos_uri: link(&client.tos_uri),
     }
 }
 
+/// The query of the request's `request_url`, decoded as Hydra's Go code decodes
+/// it (`r.ParseForm()`): see [`go_query`].
+fn request_query(req: &LogoutRequest) -> Vec<go_query::Pair> {
+    let raw = req.request_url.as_deref().unwrap_or_default();
+    let query = raw.split_once('?').map_or("", |(_, q)| q);
+    go_query::parse(query.split('#').next().unwrap_or_default())
+}
+
 /// A query parameter of the request's `request_url` (e.g. `ui_locales`, which
-/// Hydra keeps there without acting on it).
+/// Hydra keeps there without acting on it); the first value, as Go's `Get`.
 fn request_param(req: &LogoutRequest, name: &str) -> Option<String> {
-    let base = Url::parse("http://hydra.invalid/").ok()?;
-    let request_url = base.join(req.request_url.as_deref()?).ok()?;
-    let value = request_url
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned());
-    value
+    go_query::get(&request_query(req), name).map(|v| String::from_utf8_lossy(v).into_owned())
 }
 
 /// The client that started this logout, when a relying party started it: Hydra
@@ -170,46 +189,9 @@ fn is_inconsistent(req: &LogoutRequest) -> bool {
     let Some(client) = initiating_client(req) else {
         return false;
     };
-    request_param(req, "client_id").is_some_and(|id| !id.is_empty() && id != client.client_id)
-}
-
-/// Go's `url.QueryEscape`: everything but `A–Z a–z 0–9 - _ . ~` percent-encoded,
-/// space as `+`.
-fn go_query_escape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for b in raw.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b))
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// Sets `state` on a registered return address the way Hydra does on accept
-/// (`urlx.SetQuery` in ory/x: the address's own query parameters are kept, an
-/// existing `state` is replaced, and the query is re-encoded by Go's
-/// `url.Values.Encode`, keys sorted), so "only this app" and "everywhere" end on
-/// the same URL.
-fn with_state(mut target: Url, state: &str) -> Url {
-    let mut pairs: Vec<(String, String)> = target
-        .query_pairs()
-        .filter(|(k, _)| k != "state")
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    pairs.push(("state".to_owned(), state.to_owned()));
-    // Stable: values of one key keep their order, as in Go.
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-    let query = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", go_query_escape(k), go_query_escape(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    target.set_query(Some(&query));
-    target
+    // Every value counts: Hydra would read the first, a relying party the last.
+    go_query::get_all(&request_query(req), "client_id")
+        .any(|id| !id.is_empty() && id != client.client_id.as_bytes())
 }
 
 /// The relying party's own return address, only when Hydra registered it for the
@@ -223,19 +205,25 @@ fn with_state(mut target: Url, state: &str) -> Url {
 /// compares) one of the client's registered `post_logout_redirect_uris`.
 fn registered_return_address(req: &LogoutRequest) -> Option<Url> {
     let client = initiating_client(req)?;
-    let requested = request_param(req, "post_logout_redirect_uri")?;
+    let query = request_query(req);
+    let requested = go_query::get(&query, "post_logout_redirect_uri")?;
     let registered = client
         .post_logout_redirect_uris
         .as_deref()?
         .iter()
-        .find(|uri| **uri == requested)?;
-    let target = safe_http_url(Some(registered))?;
-    Some(
-        match request_param(req, "state").filter(|s| !s.is_empty()) {
-            Some(state) => with_state(target, &state),
-            None => target,
-        },
-    )
+        .find(|uri| uri.as_bytes() == requested)?;
+    let mut target = safe_http_url(Some(registered))?;
+    // As Hydra's `urlx.SetQuery`: the registered address's own query, re-encoded
+    // by Go's rules, with `state` set when the request carried a non-empty one.
+    let state = go_query::get(&query, "state").filter(|s| !s.is_empty());
+    let own_query = registered
+        .split('#')
+        .next()
+        .and_then(|r| r.split_once('?'))
+        .map_or("", |(_, q)| q);
+    let encoded = go_query::set(own_query, "state", state);
+    target.set_query((!encoded.is_empty()).then_some(encoded.as_str()));
+    Some(target)
 }
 
 /// Our page for "only this app" when there is no better place to go.
@@ -375,6 +363,7 @@ pub async fn prompt(
         lang: lang.tag().to_owned(),
         subject: req.subject.clone(),
         app: initiating_client(&req).map(app_info),
+        app_only_revokes: state.config.app_only_revokes_consent,
     }))
 }
 
@@ -398,6 +387,13 @@ pub async fn decide(
             challenge: None,
         })?;
     let fail = |error| DecideFailure::new(error, &challenge);
+
+    // One decision per challenge at a time in this process, and an accept here is
+    // final: a second, different choice must neither revive nor undo it.
+    let _turn = state.decisions.turn(&challenge).await;
+    if let Some(redirect_to) = state.decisions.accepted(&challenge) {
+        return Ok(Next::External(redirect_to));
+    }
 
     // Re-read before acting: a request Hydra reports as rejected or unknown must
     // never be accepted by us (Hydra would revive it), and "stay signed in" needs
@@ -431,6 +427,7 @@ pub async fn decide(
         {
             AcceptLogout::Accepted { redirect_to } => {
                 audit(state, &req, "accepted");
+                state.decisions.remember_accepted(&challenge, &redirect_to);
                 Ok(Next::External(redirect_to))
             }
             AcceptLogout::NotFound => Err(fail(AppError::NotFound)),
@@ -693,6 +690,128 @@ mod tests {
         }
     }
 
+    /// Two different decisions on one request (a no-JS double click on both
+    /// buttons, two tabs) against a stub that behaves like Hydra v2.3.0 here: a
+    /// reject makes the request unknown, and an accept or reject is applied
+    /// whenever it is sent.
+    mod decision_races {
+        use std::sync::{
+            atomic::{AtomicBool, Ordering},
+            Arc, Mutex,
+        };
+        use std::time::Duration;
+
+        use axum::{extract::Request, http::Method, response::Response, Router};
+        use leptos::config::LeptosOptions;
+
+        use super::super::*;
+        use crate::server::{build_state, config::Config};
+
+        #[derive(Default)]
+        struct Hydra {
+            rejected: AtomicBool,
+            puts: Mutex<Vec<&'static str>>,
+        }
+
+        async fn stub() -> (AppState, Arc<Hydra>) {
+            let hydra = Arc::new(Hydra::default());
+            let h = hydra.clone();
+            let app = Router::new().fallback(move |req: Request| {
+                let h = h.clone();
+                async move {
+                    let (status, body) = match (req.method().clone(), req.uri().path()) {
+                        (Method::GET, _) if h.rejected.load(Ordering::SeqCst) => (404, "{}"),
+                        (Method::GET, _) => (
+                            200,
+                            r#"{"subject":"alice","rp_initiated":true,"client":{"client_id":"app"}}"#,
+                        ),
+                        (Method::DELETE, _) => {
+                            tokio::time::sleep(Duration::from_millis(150)).await;
+                            (204, "")
+                        }
+                        (_, p) if p.ends_with("/accept") => {
+                            h.puts.lock().unwrap().push("accept");
+                            (
+                                200,
+                                r#"{"redirect_to":"https://hydra.test/oauth2/sessions/logout?logout_verifier=v"}"#,
+                            )
+                        }
+                        _ => {
+                            h.puts.lock().unwrap().push("reject");
+                            h.rejected.store(true, Ordering::SeqCst);
+                            (204, "")
+                        }
+                    };
+                    Response::builder()
+                        .status(status)
+                        .header("content-type", "application/json")
+                        .body(axum::body::Body::from(body))
+                        .unwrap()
+                }
+            });
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            let admin = format!("http://{addr}");
+            let config = Config::from_env(&[
+                ("HYDRA_ADMIN_URL", admin.as_str()),
+                ("HYDRA_PUBLIC_URL", "https://hydra.test"),
+            ])
+            .unwrap();
+            let state =
+                build_state(config, LeptosOptions::builder().output_name("t").build()).unwrap();
+            (state, hydra)
+        }
+
+        const BINDING: [u8; 16] = [9; 16];
+
+        fn ticket(state: &AppState) -> String {
+            state
+                .tickets
+                .seal(&LogoutChallenge::parse("c").unwrap(), &BINDING)
+                .unwrap()
+        }
+
+        #[tokio::test]
+        async fn an_accept_during_app_only_never_revives_the_rejected_request() {
+            let (state, hydra) = stub().await;
+            let t = ticket(&state);
+            let (app_only, everywhere) = tokio::join!(
+                decide(&state, &t, Some(&BINDING), Decision::Reject),
+                async {
+                    // Arrives while "only this app" is revoking the app's tokens.
+                    tokio::time::sleep(Duration::from_millis(30)).await;
+                    decide(&state, &t, Some(&BINDING), Decision::Accept).await
+                }
+            );
+            assert!(app_only.is_ok());
+            assert_eq!(everywhere.unwrap_err().error, AppError::NotFound);
+            assert_eq!(*hydra.puts.lock().unwrap(), vec!["reject"]);
+        }
+
+        #[tokio::test]
+        async fn app_only_after_an_accept_continues_the_sign_out() {
+            let (state, hydra) = stub().await;
+            let t = ticket(&state);
+            let everywhere = decide(&state, &t, Some(&BINDING), Decision::Accept)
+                .await
+                .unwrap();
+            let app_only = decide(&state, &t, Some(&BINDING), Decision::Reject)
+                .await
+                .unwrap();
+            assert_eq!(app_only, everywhere, "the accepted sign-out continues");
+            assert_eq!(*hydra.puts.lock().unwrap(), vec!["accept"]);
+        }
+    }
+
+    #[test]
+    fn client_id_may_not_hide_behind_a_duplicate() {
+        let dup = |ids: &str| req(&format!("{}{ids}", logout_url(REGISTERED, None)), None);
+        assert!(is_inconsistent(&dup("&client_id=app&client_id=other")));
+        assert!(is_inconsistent(&dup("&client_id=other&client_id=app")));
+        assert!(!is_inconsistent(&dup("&client_id=app&client_id=app")));
+    }
+
     #[test]
     fn safe_http_url_only_allows_http_and_https() {
         for bad in [
@@ -708,6 +827,29 @@ mod tests {
         }
         assert!(safe_http_url(Some("https://app.test/")).is_some());
         assert!(safe_http_url(Some(&format!("https://a.test/{}", "x".repeat(3000)))).is_none());
+    }
+
+    #[test]
+    fn names_lose_bidi_controls_and_logos_must_be_https() {
+        let c = OAuth2Client {
+            client_id: "app".into(),
+            client_name: Some("\u{202E}erehwyreve\u{2066}x\u{200F}".into()),
+            logo_uri: Some("http://logo.test/l.png".into()),
+            ..Default::default()
+        };
+        let info = app_info(&c);
+        assert_eq!(info.name, "erehwyrevex");
+        assert_eq!(info.logo_uri, None);
+        let c = OAuth2Client {
+            client_name: Some("\u{202E}".into()),
+            logo_uri: Some("https://logo.test/l.png".into()),
+            ..c
+        };
+        assert_eq!(app_info(&c).name, "app");
+        assert_eq!(
+            app_info(&c).logo_uri.as_deref(),
+            Some("https://logo.test/l.png")
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@
 pub mod api_errors;
 pub mod config;
 pub mod csrf;
+pub mod decisions;
 pub mod flow;
+pub mod go_query;
 pub mod headers;
 pub mod health;
 pub mod hydra;
@@ -70,6 +72,7 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
         tickets,
         metrics,
         readiness: health::Readiness::default(),
+        decisions: decisions::Decisions::default(),
     })
 }
 

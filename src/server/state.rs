@@ -6,7 +6,8 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use super::{
-    config::Config, health::Readiness, hydra::HydraAdmin, metrics::Metrics, ticket::TicketKey,
+    config::Config, decisions::Decisions, health::Readiness, hydra::HydraAdmin, metrics::Metrics,
+    ticket::TicketKey,
 };
 
 /// Everything a request needs. Cheap to clone; provided to server functions and
@@ -19,4 +20,6 @@ pub struct AppState {
     pub tickets: TicketKey,
     pub metrics: Metrics,
     pub readiness: Readiness,
+    /// Decisions on one challenge run one at a time (`server::decisions`).
+    pub decisions: Decisions,
 }
