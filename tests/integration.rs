@@ -1155,6 +1155,8 @@ async fn health_and_metrics() {
     let app = router(state_from(&[
         ("HYDRA_ADMIN_URL", dead.as_str()),
         ("HYDRA_PUBLIC_URL", dead.as_str()),
+        // HSTS needs browsers on https: behind a TLS proxy, says PUBLIC_URL.
+        ("PUBLIC_URL", "https://logout.example.com/"),
         ("HSTS_MAX_AGE", "31536000"),
     ]));
     let (status, headers, body) = send(app.clone(), get("/health/ready")).await;
