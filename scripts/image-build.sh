@@ -56,8 +56,9 @@ case "${1:-build}" in
   *) log "usage: $0 [build | run NAME PORT [ENV=VALUE…] | stop NAME | logs NAME]"; exit 2 ;;
 esac
 
-BIN="$ROOT/target/release/hydra-logout-ui"
-[[ -x "$BIN" && -d "$ROOT/target/site/pkg" ]] || { log "no release build (cargo leptos build --release)"; exit 1; }
+BIN="${IMAGE_APP_BIN:-$ROOT/target/release/hydra-logout-ui}"
+SITE="${IMAGE_SITE_DIR:-$ROOT/target/site}"
+[[ -x "$BIN" && -d "$SITE/pkg" ]] || { log "no release build (cargo leptos build --release)"; exit 1; }
 
 # 1. The distroless/cc stand-in: exactly the shared objects the binary loads.
 base="$STATE/base"
@@ -73,7 +74,7 @@ printf 'FROM scratch\nCOPY rootfs/ /\n' >"$base/Containerfile"
 # 2. The builder stage's output.
 out="$STATE/builder"
 rm -rf "$out" && mkdir -p "$out/out"
-cp "$BIN" "$out/out/hydra-logout-ui" && cp -r "$ROOT/target/site" "$out/out/site"
+cp "$BIN" "$out/out/hydra-logout-ui" && cp -r "$SITE" "$out/out/site"
 printf 'FROM scratch\nCOPY out/ /out/\n' >"$out/Containerfile"
 "${PODMAN[@]}" build --pull=never -q -t localhost/builder:latest -f "$out/Containerfile" "$out" >"$STATE/builder.log" 2>&1 || {
   log "builder stand-in failed:"; tail -n 5 "$STATE/builder.log" >&2; exit 3; }
