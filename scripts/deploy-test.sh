@@ -17,7 +17,9 @@
 #   Hydra "deploy-prefix" :3053/:3054 + support server :3055; Hydra "deploy-tls" :3056/:3057 +
 #   support server :3058; app instances :3050 + :3059 (prefix) and :3051 (tls); proxies :3052
 #   and :8443.
-# Uses target/release/hydra-logout-ui and target/site (built when missing, or with DEPLOY_BUILD=1).
+# Uses target/release/hydra-logout-ui and target/site (built when missing, or with DEPLOY_BUILD=1;
+# DEPLOY_APP_BIN uses another binary, DEPLOY_IMAGE=0 skips the image, DEPLOY_PLAYWRIGHT_ARGS adds
+# Playwright arguments).
 # Last line: "deploy: N passed, N failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,8 +62,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-APP="$ROOT/target/release/hydra-logout-ui"
-if [[ ! -x "$APP" || ! -d "$ROOT/target/site/pkg" || "${DEPLOY_BUILD:-0}" == 1 ]]; then
+APP="${DEPLOY_APP_BIN:-$ROOT/target/release/hydra-logout-ui}"
+if [[ -z "${DEPLOY_APP_BIN:-}" && ( ! -x "$APP" || ! -d "$ROOT/target/site/pkg" || "${DEPLOY_BUILD:-0}" == 1 ) ]]; then
   log "building the release (cargo leptos build --release)"
   cargo leptos build --release >"$LOGS/build.log" 2>&1 || { log "build failed, see $LOGS/build.log"; exit 1; }
 fi
@@ -178,7 +180,8 @@ pre "start-up warns about HOME_URL pointing into the logout flow" loop_warned
 pre "/metrics: 404 on the public port" metrics_private
 
 cd "$ROOT/end2end" || exit 1
-npx playwright test -c deploy.config.ts 2>&1 | tee "$LOGS/playwright.log"
+# shellcheck disable=SC2086 # DEPLOY_PLAYWRIGHT_ARGS: extra words on purpose (e.g. --project nojs)
+npx playwright test -c deploy.config.ts ${DEPLOY_PLAYWRIGHT_ARGS:-} 2>&1 | tee "$LOGS/playwright.log"
 rc=${PIPESTATUS[0]}
 cd "$ROOT" || exit 1
 line="$(grep -E '^playwright: [0-9]+ passed, [0-9]+ failed' "$LOGS/playwright.log" | tail -1)"

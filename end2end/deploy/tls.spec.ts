@@ -14,7 +14,7 @@ test("over https the __Host- cookie carries the decision through", async ({ page
   await signInAndStartLogout(page, TLS, rp);
   const response = await prompt;
   expect(response.headers()["strict-transport-security"]).toBe("max-age=600; includeSubDomains");
-  expect(response.headers()["set-cookie"] ?? "").toMatch(/^__Host-logout_csrf=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+  expect((await response.allHeaders())["set-cookie"] ?? "").toMatch(/^__Host-logout_csrf=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
   // A trusted certificate: the page is a secure context (with Playwright's ignoreHTTPSErrors it
   // would not be). Evaluated only where scripts run.
   if (testInfo.project.name === "js") {
