@@ -23,7 +23,7 @@
 # Last line: "deploy: N passed, N failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 export PATH="$HOME/.cargo/bin:$PATH"
 
 STATE="$ROOT/target/deploy-test"

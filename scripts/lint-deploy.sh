@@ -213,6 +213,9 @@ def add_input(path, why):
         return  # outside the repository (registry crates, toolchain)
     if rel.startswith(("target/", "tests/")) or rel == "target":
         return
+    # Read by clippy/rustfmt runs (which write dep-info too), not by the build.
+    if rel in ("clippy.toml", ".clippy.toml", "rustfmt.toml", ".rustfmt.toml"):
+        return
     inputs.setdefault(rel, why)
 for src in pathlib.Path("src").rglob("*.rs"):
     text = src.read_text()
