@@ -58,7 +58,10 @@ RUN locked="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, "")
          exit 1; \
        fi
 # tests/ only because Cargo.toml declares the integration test target; nothing in it is built.
+# locales/: the Fluent catalogues are compiled into the binary (fluent_templates::static_loader!).
+# scripts/lint-deploy.sh fails when a compile-time input of the crate is missing here.
 COPY src src
+COPY locales locales
 COPY tests tests
 COPY style style
 COPY public public

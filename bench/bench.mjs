@@ -41,6 +41,8 @@ const PREP_S = 0.04; // seconds to prepare one decision (measured: 32–38 ms)
 const BREAKDOWN_SECONDS = Number(env.BENCH_BREAKDOWN_SECONDS ?? 5); // 0: skip
 const DECIDE_MAX_SECONDS = Number(env.BENCH_DECIDE_MAX_SECONDS ?? 60);
 const APP_URL = env.BENCH_APP_URL ?? "http://127.0.0.1:3040";
+// /metrics has its own listener; the app's default METRICS_ADDR is 127.0.0.1:9464.
+const METRICS_URL = env.BENCH_METRICS_URL ?? "http://127.0.0.1:9464";
 const ADMIN_URL = env.BENCH_HYDRA_ADMIN_URL ?? "http://127.0.0.1:4485";
 const PUBLIC_URL = env.BENCH_HYDRA_PUBLIC_URL ?? "http://127.0.0.1:4484";
 const APP_PID = Number(env.BENCH_APP_PID);
@@ -129,7 +131,7 @@ const loadavg = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(
 // ---------------------------------------------------------------- metrics
 
 async function hydraHistogram() {
-  const res = await request(`${APP_URL}/metrics`, { agent: false, timeoutMs: 5000 });
+  const res = await request(`${METRICS_URL}/metrics`, { agent: false, timeoutMs: 5000 });
   const out = {};
   for (const m of res.body.matchAll(
     /^logout_ui_hydra_request_duration_seconds_(sum|count)\{operation="([a-z]+)"\} ([0-9.e+-]+)$/gm,

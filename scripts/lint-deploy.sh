@@ -188,6 +188,75 @@ for op, rest in instr:
         if not any(src == a or src.startswith(a + "/") for a in allowed):
             problem(f"Dockerfile: COPY {src} is excluded by .dockerignore")
 
+# Every compile-time input of the crate must reach the image build: a file the compiler reads
+# (include_str!/include_bytes!, fluent_templates' `locales:` directory, build.rs), what
+# cargo-leptos reads ([package.metadata.leptos] style/assets, Tailwind's @source), and — when a
+# build has run here — every file in the crate's dep-info (target/**/hydra_logout_ui-*.d), which
+# also names what proc macros included. Test-only inputs (tests/, #[cfg(test)]) are not needed.
+import os, glob
+root = pathlib.Path.cwd().resolve()
+copied = []
+for op, rest in instr:
+    if op == "COPY" and "--from=" not in rest:
+        copied += [s.rstrip("/").removeprefix("./") for s in rest.split() if not s.startswith("--")][:-1]
+def in_context(rel):
+    rel = rel.rstrip("/")
+    by_copy = any(rel == c or rel.startswith(c + "/") for c in copied)
+    by_ignore = any(rel == a or rel.startswith(a + "/") for a in allowed)
+    return by_copy and by_ignore
+inputs = {}  # relative path -> why
+def add_input(path, why):
+    p = pathlib.Path(os.path.normpath(path))
+    try:
+        rel = str(p.resolve().relative_to(root)) if p.is_absolute() else str(p)
+    except ValueError:
+        return  # outside the repository (registry crates, toolchain)
+    if rel.startswith(("target/", "tests/")) or rel == "target":
+        return
+    # Read by clippy/rustfmt runs (which write dep-info too), not by the build.
+    if rel in ("clippy.toml", ".clippy.toml", "rustfmt.toml", ".rustfmt.toml"):
+        return
+    inputs.setdefault(rel, why)
+for src in pathlib.Path("src").rglob("*.rs"):
+    text = src.read_text()
+    # Strip #[cfg(test)] modules' includes: they are compiled only by `cargo test`.
+    test_at = text.find("#[cfg(test)]")
+    body = text if test_at < 0 else text[:test_at]
+    for m in re.finditer(r'include_(?:str|bytes)!\(\s*"([^"]+)"', body):
+        add_input(src.parent / m.group(1), f"{src}: include")
+    for m in re.finditer(r'locales:\s*"([^"]+)"', body):
+        add_input(m.group(1), f"{src}: fluent_templates::static_loader! locales (relative to the crate root)")
+if pathlib.Path("build.rs").exists():
+    add_input("build.rs", "build script")
+cargo_toml = pathlib.Path("Cargo.toml").read_text()
+meta = cargo_toml.split("[package.metadata.leptos]", 1)[-1]
+for key in ("tailwind-input-file", "style-file", "assets-dir", "tailwind-config-file"):
+    m = re.search(rf'^{key}\s*=\s*"([^"]+)"', meta, re.M)
+    if m:
+        add_input(m.group(1), f"Cargo.toml [package.metadata.leptos] {key}")
+        if key == "tailwind-input-file" and pathlib.Path(m.group(1)).exists():
+            css = pathlib.Path(m.group(1))
+            for src in re.findall(r'@source\s+"([^"]+)"', css.read_text()):
+                add_input(css.parent / src, f"{css}: Tailwind @source")
+dep_infos = [f for depth in range(1, 4)
+             for f in glob.glob("target/" + "*/" * depth + "deps/hydra_logout_ui-*.d")]
+for dep_info in dep_infos:
+    # Make syntax: "output: input input …", one line per output and per input; spaces escaped.
+    for line in pathlib.Path(dep_info).read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        for token in line.replace("\\ ", "\0").replace(":", " ").split():
+            token = token.replace("\0", " ")
+            # A stale dep-info may name a file deleted since; only existing ones count.
+            if pathlib.Path(token).exists():
+                add_input(token, f"dep-info {dep_info}")
+for rel, why in sorted(inputs.items()):
+    if not pathlib.Path(rel).exists():
+        problem(f"compile-time input {rel} ({why}) does not exist")
+    elif not in_context(rel):
+        problem(f"Dockerfile: compile-time input {rel} ({why}) is not in the image build "
+                "(no COPY of it, or .dockerignore excludes it)")
+
 # --- routes the app serves ---------------------------------------------------
 routes = set(re.findall(r'\.route\(\s*"([^"]+)"', "".join(
     p.read_text() for p in pathlib.Path("src").rglob("*.rs"))))
@@ -309,6 +378,18 @@ if not subset((svc.get("spec") or {}).get("selector") or {}, pod_labels):
 for p in (svc.get("spec") or {}).get("ports") or []:
     if not port_ok(p.get("targetPort")):
         problem(f"Service: targetPort {p.get('targetPort')} is not a container port")
+    if p.get("targetPort") in ("metrics", ports.get("metrics")):
+        problem("Service: exposes the metrics port; /metrics is not for the public ingress")
+# Metrics on their own listener: METRICS_ADDR's port is a container port other than the app's.
+metrics_env = next((e.get("value") for e in c.get("env") or [] if e.get("name") == "METRICS_ADDR"), None)
+if metrics_env is not None and metrics_env != "off":
+    mport = int(str(metrics_env).rsplit(":", 1)[1])
+    if mport == addr_port or mport not in ports.values():
+        problem(f"Deployment: METRICS_ADDR port {mport} must be its own containerPort, not the app's {addr_port}")
+    if ann.get("prometheus.io/port") and int(ann["prometheus.io/port"]) != mport:
+        problem("Deployment: prometheus.io/port is not METRICS_ADDR's port")
+if ann.get("prometheus.io/path") == "/metrics" and metrics_env in (None, "off"):
+    problem("Deployment: scrape annotations but METRICS_ADDR is unset: the default listens on loopback only")
 _, hpa = one("HorizontalPodAutoscaler")
 target = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
 if (target.get("kind"), target.get("name")) != ("Deployment", dep["metadata"]["name"]):

@@ -46,7 +46,7 @@ export OPS_HYDRA_ADMIN_URL="http://127.0.0.1:$HYDRA_ADMIN_PORT"
 export OPS_HYDRA_LOG="$ROOT/target/testenv/hydra-ops.log"
 export OPS_APP_BIN="$STATE/bin/hydra-logout-ui"
 export OPS_RESULTS="$STATE/results.json"
-APP_PORTS=(3010 3011 3012 3020 4465)
+APP_PORTS=(3010 3011 3012 3015 3016 3017 3020 4465)
 
 log() { echo "ops-test: $*" >&2; }
 

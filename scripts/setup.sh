@@ -24,6 +24,13 @@ if ! dpkg -s fonts-ipafont-gothic >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq fonts-ipafont-gothic >/dev/null
 fi
+# podman (+ runc: crun refuses this machine's hybrid cgroups) for the container-image replicas of
+# scripts/deploy-test.sh; optional: without it those replicas run from the binary.
+if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
+  log "installing podman and runc (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -qq && apt-get install -y -qq podman runc >/dev/null; } || log "podman not installed; the image will not be exercised"
+fi
 command -v curl >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq curl >/dev/null; }
 
 # Rust: the browser target and the linters.

@@ -71,6 +71,17 @@ export ORY_API_KEY=canary-e2e-api-key-0123456789
 step e2e cargo leptos end-to-end --release
 step bundle "$ROOT/scripts/check-bundle.sh"
 
+# Deployment: the release behind a prefix-stripping proxy and behind a TLS-terminating proxy,
+# in Chromium (JS and no-JS), each with its own Hydra (ports 3050–3059, 8443).
+step deploy "$ROOT/scripts/deploy-test.sh"
+if line=$(grep -E '^deploy: [0-9]+ passed, [0-9]+ failed' "$LOGS/deploy.log" | tail -1); then
+  p=$(sed -E 's/^deploy: ([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/^deploy: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+elif [[ " ${broken[*]} " != *" deploy "* ]]; then
+  broken+=("deploy-no-summary")
+fi
+
 # Operations: Hydra faults through a proxy, Hydra stopped and restarted, two
 # replicas behind a balancer, graceful shutdown, and a load of complete flows
 # (its own Hydra on PostgreSQL; the release binary built above).

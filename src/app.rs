@@ -10,13 +10,16 @@ use leptos_router::{
 use crate::{
     error::AppError,
     logout::page::LogoutPage,
-    ui::{ErrorPage, ErrorView, LoggedOutPage, StayedPage},
+    ui::{server_side::own_path, ErrorPage, ErrorView, LoggedOutPage, StayedPage},
 };
 
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::headers::set_page_csp(options.env == leptos::config::Env::DEV);
+    // Behind a proxy that mounts us under a prefix, the bundle is at <base>/pkg/.
+    let base = own_path("");
+    let favicon = own_path("/favicon.ico");
     view! {
         <!DOCTYPE html>
         <html>
@@ -26,7 +29,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="referrer" content="no-referrer" />
                 <meta name="robots" content="noindex" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                <link rel="icon" href=favicon />
+                <HydrationScripts options islands=true root=base />
                 <MetaTags />
             </head>
             <body class="bg-page text-fg antialiased">
@@ -52,8 +56,9 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/hydra-logout-ui.css" />
-        {brand_stylesheet().then(|| view! { <Stylesheet id="brand" href="/brand.css" /> })}
+        <Stylesheet id="leptos" href=own_path("/pkg/hydra-logout-ui.css") />
+        {brand_stylesheet()
+            .then(|| view! { <Stylesheet id="brand" href=own_path("/brand.css") /> })}
         <Router>
             <Routes fallback=|| view! { <ErrorView error=AppError::PageNotFound /> }>
                 // Async: the status code and any redirect depend on Hydra's answer,

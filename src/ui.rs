@@ -27,6 +27,20 @@ pub mod server_side {
         None
     }
 
+    /// `path` (starting with `/`) under the public base path (`PUBLIC_URL`), as
+    /// browsers must request our own URLs behind a prefix-stripping proxy.
+    pub fn own_path(path: &str) -> String {
+        #[cfg(feature = "ssr")]
+        {
+            use leptos::prelude::use_context;
+            use_context::<crate::server::state::AppState>()
+                .map(|s| s.config.site.path(path))
+                .unwrap_or_else(|| path.to_owned())
+        }
+        #[cfg(not(feature = "ssr"))]
+        path.to_owned()
+    }
+
     /// The operator's branding (`BRAND_*`, `SUPPORT_URL`).
     pub fn brand() -> super::BrandView {
         #[cfg(feature = "ssr")]

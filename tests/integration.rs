@@ -1123,7 +1123,14 @@ async fn health_and_metrics() {
     let (status, _, _) = send(app.clone(), get("/logged-out")).await;
     assert_eq!(status, StatusCode::OK);
 
-    let (status, headers, text) = send(app, get("/metrics")).await;
+    // Never on the public router; on the metrics listener's.
+    let (status, _, _) = send(app, get("/metrics")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, headers, text) = send(
+        hydra_logout_ui::server::metrics_router(state.clone()),
+        get("/metrics"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers[header::CONTENT_TYPE]
         .to_str()
@@ -1148,6 +1155,8 @@ async fn health_and_metrics() {
     let app = router(state_from(&[
         ("HYDRA_ADMIN_URL", dead.as_str()),
         ("HYDRA_PUBLIC_URL", dead.as_str()),
+        // HSTS needs browsers on https: behind a TLS proxy, says PUBLIC_URL.
+        ("PUBLIC_URL", "https://logout.example.com/"),
         ("HSTS_MAX_AGE", "31536000"),
     ]));
     let (status, headers, body) = send(app.clone(), get("/health/ready")).await;
@@ -1275,12 +1284,16 @@ async fn branding_comes_from_configuration() {
 }
 
 #[tokio::test]
-async fn metrics_can_move_to_their_own_port() {
+async fn metrics_are_never_on_the_public_port() {
+    // Default configuration: a loopback listener of their own.
     let state = state_from(&[
         ("HYDRA_ADMIN_URL", Hydra::Main.admin().as_str()),
         ("HYDRA_PUBLIC_URL", Hydra::Main.public().as_str()),
-        ("METRICS_ADDR", "127.0.0.1:0"),
     ]);
+    assert!(state
+        .config
+        .metrics_addr
+        .is_some_and(|a| a.ip().is_loopback()));
     let get = || Request::get("/metrics").body(Body::empty()).unwrap();
     let (status, _, _) = send(router(state.clone()), get()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -1291,4 +1304,75 @@ async fn metrics_can_move_to_their_own_port() {
         text.contains(r#"logout_ui_decisions_total{outcome="accepted"} 1"#),
         "{text}"
     );
+}
+
+/// Behind a proxy that mounts the app under `/auth/` and strips it: every URL
+/// the server writes (assets, brand stylesheet, form action, its own redirects)
+/// and the cookie's path carry the prefix, from `PUBLIC_URL` alone — a forged
+/// `X-Forwarded-Prefix` changes nothing. The browser side is
+/// `end2end/deploy/prefix.spec.ts`.
+#[tokio::test]
+async fn every_generated_url_follows_the_public_base_path() {
+    let rp = Rp::login("it-prefix", "Prefix App").await;
+    let challenge = rp.start_logout("st-prefix").await;
+    let state = state_from(&[
+        ("HYDRA_ADMIN_URL", Hydra::Main.admin().as_str()),
+        ("HYDRA_PUBLIC_URL", Hydra::Main.public().as_str()),
+        ("PUBLIC_URL", "http://127.0.0.1:3052/auth/"),
+        ("BRAND_PRIMARY_COLOR", "#1e3a8a"),
+        (
+            "LOGOUT_UI_SECRET",
+            "integration-test-secret-0123456789abcdef",
+        ),
+    ]);
+    let app = router(state);
+    let (status, headers, html) = send(
+        app.clone(),
+        Request::get(format!(
+            "/logout?logout_challenge={}",
+            urlencode(&challenge)
+        ))
+        .header(header::ACCEPT, "text/html")
+        .header("x-forwarded-prefix", "/evil")
+        .body(Body::empty())
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        r#"action="/auth/api/logout/decide""#,
+        r#"href="/auth/pkg/hydra-logout-ui.css""#,
+        r#"href="/auth/brand.css""#,
+        r#"href="/auth/favicon.ico""#,
+        r#""/auth", "pkg""#,
+    ] {
+        assert!(html.contains(expected), "{expected} missing: {html}");
+    }
+    for root_relative in [r#""/pkg"#, r#""/api/"#, r#""/brand.css"#, "/evil"] {
+        assert!(!html.contains(root_relative), "{root_relative} in: {html}");
+    }
+    let set_cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set_cookie.contains("; Path=/auth;"), "{set_cookie}");
+
+    // A failed no-JS decision (no cookie) goes to our error page under the prefix.
+    let ticket = html
+        .split(r#"name="ticket" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let (status, headers, _) = send(
+        app,
+        Request::post("/api/logout/decide")
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "ticket={}&decision=accept",
+                urlencode(&ticket)
+            )))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/auth/error?error=forbidden");
 }

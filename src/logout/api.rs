@@ -13,7 +13,7 @@ pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppE
     use crate::server::{csrf, flow, respond, state::AppState};
 
     let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
-    let binding = csrf::ensure_binding(state.config.cookie_secure).ok_or(AppError::Unavailable)?;
+    let binding = csrf::ensure_binding(&state.config.site).ok_or(AppError::Unavailable)?;
     let accept_language = use_context::<http::request::Parts>().and_then(|p| {
         p.headers
             .get(http::header::ACCEPT_LANGUAGE)
@@ -54,19 +54,25 @@ pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> 
     if !csrf::same_origin_request(&parts) {
         tracing::warn!("refused a cross-site logout decision");
         if respond::is_plain_form_post() {
-            respond::redirect(&format!("/error?error={}", AppError::Forbidden.code()));
+            respond::redirect(
+                &state
+                    .config
+                    .site
+                    .path(&format!("/error?error={}", AppError::Forbidden.code())),
+            );
             return Ok(());
         }
         return Err(AppError::Forbidden);
     }
-    let binding = csrf::binding_from(&parts, state.config.cookie_secure);
+    let binding = csrf::binding_from(&parts, &state.config.site);
     match flow::decide(&state, &ticket, binding.as_ref(), decision).await {
         Ok(next) => {
-            respond::redirect(next.location());
+            respond::redirect(&respond::location(&next, &state.config.site));
             Ok(())
         }
         Err(failure) if respond::is_plain_form_post() => {
-            respond::redirect(&failure.fallback_location());
+            // Our own pages, so under the base path.
+            respond::redirect(&state.config.site.path(&failure.fallback_location()));
             Ok(())
         }
         Err(failure) => Err(failure.error),

@@ -14,7 +14,8 @@ use leptos::prelude::*;
 
 use crate::{error::AppError, i18n::Lang};
 
-/// Where the form posts: `decide`'s endpoint (named, so it carries no hash).
+/// Where the form posts: `decide`'s endpoint (named, so it carries no hash),
+/// relative to the public base path (`PUBLIC_URL`).
 pub const DECIDE_URL: &str = "/api/logout/decide";
 
 /// Failures the hydrated form can report; each gets a pre-rendered, translated
@@ -97,8 +98,11 @@ fn EnhancedForm(children: Children) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
+    // The island's server rendering knows the base path; in the browser the
+    // island posts to whatever this attribute says (see `browser::post`).
+    let action = crate::ui::server_side::own_path(DECIDE_URL);
     view! {
-        <form method="post" action=DECIDE_URL on:submit=on_submit>
+        <form method="post" action=action on:submit=on_submit>
             {children()}
         </form>
     }
@@ -112,8 +116,6 @@ mod browser {
         FormData, HtmlButtonElement, HtmlElement, HtmlFormElement, Request, RequestInit, Response,
         UrlSearchParams,
     };
-
-    use super::DECIDE_URL;
 
     /// What the server said about a submitted decision.
     enum Answer {
@@ -165,7 +167,7 @@ mod browser {
         set_pending(true);
         show_error(&form, None);
         wasm_bindgen_futures::spawn_local(async move {
-            let failure = match post(&body).await {
+            let failure = match post(&form.action(), &body).await {
                 Ok(Answer::Go(location)) => match window().location().assign(&location) {
                     Ok(()) => return,
                     Err(_) => "transport".to_owned(),
@@ -196,11 +198,13 @@ mod browser {
         Some((form, body))
     }
 
-    async fn post(body: &UrlSearchParams) -> Result<Answer, JsValue> {
+    /// Posts to `action`, the server-rendered form's (resolved) action: the
+    /// bundle carries no path of its own, so it follows the base path.
+    async fn post(action: &str, body: &UrlSearchParams) -> Result<Answer, JsValue> {
         let init = RequestInit::new();
         init.set_method("POST");
         init.set_body(body);
-        let request = Request::new_with_str_and_init(DECIDE_URL, &init)?;
+        let request = Request::new_with_str_and_init(action, &init)?;
         request.headers().set("Accept", "application/json")?;
         let response: Response =
             wasm_bindgen_futures::JsFuture::from(window().fetch_with_request(&request))

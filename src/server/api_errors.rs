@@ -9,18 +9,23 @@
 
 use axum::{
     body::{to_bytes, Body},
-    extract::Request,
+    extract::{Request, State},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use http::{header, HeaderValue, StatusCode};
 
+use super::config::Site;
 use crate::error::AppError;
 
 /// Server-function error bodies are tiny JSON values.
 const MAX_ERROR_BODY: usize = 16 * 1024;
 
-pub async fn map_server_fn_errors(request: Request, next: Next) -> Response {
+pub async fn map_server_fn_errors(
+    State(site): State<Site>,
+    request: Request,
+    next: Next,
+) -> Response {
     if !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
@@ -36,7 +41,7 @@ pub async fn map_server_fn_errors(request: Request, next: Next) -> Response {
         .unwrap_or("");
     if response.status().is_redirection() && location.contains("__err=") {
         let mut redirect = StatusCode::SEE_OTHER.into_response();
-        let target = format!("/error?error={}", AppError::BadRequest.code());
+        let target = site.path(&format!("/error?error={}", AppError::BadRequest.code()));
         if let Ok(v) = HeaderValue::from_str(&target) {
             redirect.headers_mut().insert(header::LOCATION, v);
         }
@@ -75,6 +80,13 @@ pub async fn map_server_fn_errors(request: Request, next: Next) -> Response {
     (parts, Body::from(bytes)).into_response()
 }
 
-pub fn apply<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) -> axum::Router<S> {
-    router.layer(axum::middleware::from_fn(map_server_fn_errors))
+/// Adds [`map_server_fn_errors`]; redirects go to `site`'s error page.
+pub fn apply<S: Clone + Send + Sync + 'static>(
+    router: axum::Router<S>,
+    site: Site,
+) -> axum::Router<S> {
+    router.layer(axum::middleware::from_fn_with_state(
+        site,
+        map_server_fn_errors,
+    ))
 }

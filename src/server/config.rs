@@ -37,8 +37,9 @@ pub struct Config {
     /// them its access and refresh tokens (Hydra's `revokeOAuth2ConsentSessions`).
     /// Off: only the logout request is rejected, the app's tokens stay valid.
     pub app_only_revokes_consent: bool,
-    /// Whether the CSRF cookie is `Secure` (and `__Host-` prefixed): `COOKIE_SECURE`
-    /// (`true`/`false`), default true when `HYDRA_PUBLIC_URL` is https.
+    /// Whether the CSRF cookie is `Secure` (and `__Host-`/`__Secure-` prefixed):
+    /// `COOKIE_SECURE` (`true`/`false`); unset, whether `PUBLIC_URL` is https,
+    /// else whether `HYDRA_PUBLIC_URL` is. Same as `site.cookie_secure`.
     pub cookie_secure: bool,
     /// `Strict-Transport-Security: max-age=…; includeSubDomains` on every
     /// response: `HSTS_MAX_AGE` (seconds). Unset: no header (usually the TLS
@@ -51,14 +52,119 @@ pub struct Config {
     /// Operator branding, all optional: `BRAND_NAME`, `BRAND_LOGO_URL` (https URL
     /// or a path on this server), `BRAND_PRIMARY_COLOR` (`#rrggbb`), `SUPPORT_URL`.
     pub brand: Brand,
-    /// Serve `/metrics` on this separate address instead of the main port:
-    /// `METRICS_ADDR` (e.g. `0.0.0.0:9090`), so it need not pass the public ingress.
+    /// The separate listener for `/metrics`: `METRICS_ADDR` (default
+    /// [`DEFAULT_METRICS_ADDR`], loopback only; `0.0.0.0:9464` for an in-cluster
+    /// scraper; `off` for none). Never the main port, so metrics cannot leak
+    /// through the public ingress (Ory's services keep them on the admin side too).
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// Where this app is reached by browsers (`PUBLIC_URL`) and what follows
+    /// from it: the base path of every URL we generate and the CSRF cookie.
+    pub site: Site,
+    /// Bounds on client connections (`HTTP_*`).
+    pub listen: Listen,
     /// Total time budget for one call to Hydra: `HYDRA_TIMEOUT_MS` (default 5000).
     pub hydra_timeout: Duration,
     /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
     /// (default 2000).
     pub hydra_connect_timeout: Duration,
+}
+
+/// Default of `METRICS_ADDR`: loopback, so a fresh deployment exposes nothing.
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
+
+/// This app as browsers see it.
+///
+/// Behind a reverse proxy that mounts the app under a prefix and strips it
+/// (`https://auth.example.com/ui/logout` → `http://app:8080/logout`), the router
+/// keeps serving at the root while every URL written into a page or a `Location`
+/// header, and the CSRF cookie's `Path`, carry [`Site::base_path`]. The prefix
+/// comes only from configuration, never from a request header such as
+/// `X-Forwarded-Prefix`, which any client can send.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Site {
+    /// `PUBLIC_URL`, e.g. `https://auth.example.com/ui/`; `None` when unset.
+    pub public_url: Option<Url>,
+    /// The path of `PUBLIC_URL` without its trailing `/`: `""` at the root,
+    /// else like `/ui`. Only `A–Z a–z 0–9 - . _ ~ /` (checked), so it is safe in
+    /// HTML attributes, `Location` and `Set-Cookie`.
+    pub base_path: String,
+    /// Whether the CSRF cookie is `Secure` (see [`Config::from_env`] for how it is chosen).
+    pub cookie_secure: bool,
+}
+
+impl Site {
+    /// `path` (which starts with `/`) as browsers must request it: prefixed with
+    /// the base path. `"/stayed"` → `"/ui/stayed"`; unchanged at the root.
+    pub fn path(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
+    }
+
+    /// The CSRF cookie's name: `__Host-` needs `Secure` and `Path=/`, so under a
+    /// base path the cookie is `__Secure-` prefixed and scoped to that path.
+    pub fn cookie_name(&self) -> &'static str {
+        match (self.cookie_secure, self.base_path.is_empty()) {
+            (true, true) => "__Host-logout_csrf",
+            (true, false) => "__Secure-logout_csrf",
+            (false, _) => "logout_csrf",
+        }
+    }
+
+    /// The CSRF cookie's `Path`: the base path, `/` at the root.
+    pub fn cookie_path(&self) -> &str {
+        if self.base_path.is_empty() {
+            "/"
+        } else {
+            &self.base_path
+        }
+    }
+}
+
+/// Bounds on what one client can hold of the server, each from its variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listen {
+    /// Time to receive a request's complete header block, also the idle time
+    /// allowed between requests on a kept-alive connection:
+    /// `HTTP_HEADER_READ_TIMEOUT_MS` (default 10000). A slow-loris client that
+    /// trickles header bytes is disconnected when it runs out.
+    pub header_read_timeout: Duration,
+    /// Time for a whole request once its header arrived (reading the body,
+    /// calling Hydra, answering): `HTTP_REQUEST_TIMEOUT_MS` (default 30000;
+    /// keep it above `HYDRA_TIMEOUT_MS` × 3 retries + one accept). Exceeded: `408`.
+    pub request_timeout: Duration,
+    /// Most client connections open at once: `HTTP_MAX_CONNECTIONS` (default
+    /// 1024). Further connections wait in the kernel's accept queue until one
+    /// closes, so a flood cannot exhaust file descriptors or memory.
+    pub max_connections: usize,
+}
+
+impl Default for Listen {
+    fn default() -> Self {
+        Listen {
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+        }
+    }
+}
+
+/// Checks `PUBLIC_URL` and returns it with its base path.
+fn parse_public_url(raw: &str, problems: &mut Vec<String>) -> Option<(Url, String)> {
+    let url = parse_http_url("PUBLIC_URL", raw, problems)?;
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        problems.push("PUBLIC_URL must not carry a query, a fragment or credentials".into());
+        return None;
+    }
+    let base = url.path().trim_end_matches('/').to_owned();
+    let safe = base
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/'));
+    if !safe || base.contains("//") || base.split('/').any(|seg| seg == "." || seg == "..") {
+        problems.push(
+            "PUBLIC_URL's path may contain only letters, digits, - . _ ~ and single slashes".into(),
+        );
+        return None;
+    }
+    Some((url, base))
 }
 
 /// How the pages present the operator's product.
@@ -223,15 +329,35 @@ fn parse_http_url(name: &str, value: &str, problems: &mut Vec<String>) -> Option
 }
 
 fn parse_millis(env: &impl Env, name: &str, default: u64, problems: &mut Vec<String>) -> Duration {
+    Duration::from_millis(parse_bounded(
+        env,
+        name,
+        default,
+        1..=120_000,
+        "milliseconds",
+        problems,
+    ))
+}
+
+fn parse_bounded(
+    env: &impl Env,
+    name: &str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+    unit: &str,
+    problems: &mut Vec<String>,
+) -> u64 {
     match env.get(name) {
-        None => Duration::from_millis(default),
+        None => default,
         Some(v) => match v.trim().parse::<u64>() {
-            Ok(ms) if (1..=120_000).contains(&ms) => Duration::from_millis(ms),
+            Ok(n) if range.contains(&n) => n,
             _ => {
                 problems.push(format!(
-                    "{name} must be a number of milliseconds between 1 and 120000"
+                    "{name} must be a number of {unit} between {} and {}",
+                    range.start(),
+                    range.end()
                 ));
-                Duration::from_millis(default)
+                default
             }
         },
     }
@@ -330,6 +456,10 @@ impl Config {
             None => None,
         };
 
+        let site = env
+            .get("PUBLIC_URL")
+            .and_then(|raw| parse_public_url(raw.trim(), &mut problems));
+
         let hsts_max_age = match env.get("HSTS_MAX_AGE") {
             None => None,
             Some(v) => match v.trim().parse::<u64>() {
@@ -354,23 +484,78 @@ impl Config {
 
         let brand = Brand::from_env(env, &mut problems);
 
-        let metrics_addr = env
+        let metrics_raw = env
             .get("METRICS_ADDR")
-            .and_then(|a| match a.trim().parse() {
+            .unwrap_or_else(|| DEFAULT_METRICS_ADDR.to_owned());
+        let metrics_addr = match metrics_raw.trim() {
+            "off" => None,
+            a => match a.parse() {
                 Ok(addr) => Some(addr),
                 Err(_) => {
-                    problems.push("METRICS_ADDR must be an address like 0.0.0.0:9090".into());
+                    problems
+                        .push("METRICS_ADDR must be an address like 0.0.0.0:9464, or off".into());
                     None
                 }
-            });
+            },
+        };
+
+        let listen = Listen {
+            header_read_timeout: parse_millis(
+                env,
+                "HTTP_HEADER_READ_TIMEOUT_MS",
+                10_000,
+                &mut problems,
+            ),
+            request_timeout: parse_millis(env, "HTTP_REQUEST_TIMEOUT_MS", 30_000, &mut problems),
+            max_connections: usize::try_from(parse_bounded(
+                env,
+                "HTTP_MAX_CONNECTIONS",
+                1024,
+                1..=1_000_000,
+                "connections",
+                &mut problems,
+            ))
+            .unwrap_or(1024),
+        };
 
         let hydra_timeout = parse_millis(env, "HYDRA_TIMEOUT_MS", 5_000, &mut problems);
         let hydra_connect_timeout =
             parse_millis(env, "HYDRA_CONNECT_TIMEOUT_MS", 2_000, &mut problems);
 
+        // Whether browsers reach us over https: PUBLIC_URL says so; without it,
+        // COOKIE_SECURE; without both, Hydra's public URL's scheme (the
+        // historical default: this app usually shares Hydra's host and proxy).
+        let https_public = site.as_ref().map(|(u, _)| u.scheme() == "https");
+        let cookie_secure = match (cookie_secure, https_public) {
+            (Some(true), Some(false)) => {
+                problems.push(
+                    "COOKIE_SECURE=true contradicts an http PUBLIC_URL: browsers would drop the cookie"
+                        .into(),
+                );
+                None
+            }
+            (Some(explicit), _) => Some(explicit),
+            (None, Some(https)) => Some(https),
+            (None, None) => public_url.as_ref().map(|u| u.scheme() == "https"),
+        };
+        if hsts_max_age.is_some() && cookie_secure == Some(false) {
+            problems.push(
+                "HSTS_MAX_AGE needs an https PUBLIC_URL (or COOKIE_SECURE=true): browsers ignore HSTS over http"
+                    .into(),
+            );
+        }
+        let (site_url, base_path) = site.unzip();
+        let site = Site {
+            public_url: site_url,
+            base_path: base_path.unwrap_or_default(),
+            cookie_secure: cookie_secure.unwrap_or(false),
+        };
+
         match (admin_url, public_url) {
             (Some(admin_url), Some(public_url)) if problems.is_empty() => Ok(Config {
-                cookie_secure: cookie_secure.unwrap_or(public_url.scheme() == "https"),
+                cookie_secure: site.cookie_secure,
+                site,
+                listen,
                 admin_url,
                 public_url,
                 api_key,
@@ -387,6 +572,59 @@ impl Config {
             }),
             _ => Err(ConfigErrors(problems)),
         }
+    }
+}
+
+impl Config {
+    /// Configured URLs that would send a browser back into the logout flow:
+    /// this app's own `/logout` or decision endpoint, or Hydra's
+    /// `/oauth2/sessions/logout` (which redirects to `urls.logout`, i.e. here).
+    /// One sentence per URL, for a warning at start-up; the server still starts.
+    ///
+    /// Without `PUBLIC_URL` our origin is unknown, so any URL whose path is our
+    /// `/logout` counts.
+    pub fn loop_warnings(&self) -> Vec<String> {
+        let mut candidates: Vec<(&str, Url)> = Vec::new();
+        if let Some(home) = &self.home_url {
+            candidates.push(("HOME_URL", home.clone()));
+        }
+        if let Some(support) = self
+            .brand
+            .support_url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+        {
+            candidates.push(("SUPPORT_URL", support));
+        }
+        candidates
+            .into_iter()
+            .filter_map(|(name, url)| {
+                let target = self.loop_target(&url)?;
+                Some(format!(
+                    "{name} ({url}) leads back into the logout flow ({target}): a user sent there would be asked to sign out again. Point it at a page outside the logout flow."
+                ))
+            })
+            .collect()
+    }
+
+    fn loop_target(&self, url: &Url) -> Option<&'static str> {
+        let path = url.path().trim_end_matches('/');
+        let hydra_logout = format!(
+            "{}/oauth2/sessions/logout",
+            self.public_url.path().trim_end_matches('/')
+        );
+        if url.origin() == self.public_url.origin() && path == hydra_logout {
+            return Some("Hydra's /oauth2/sessions/logout sends browsers to urls.logout");
+        }
+        let ours = match &self.site.public_url {
+            Some(site) => url.origin() == site.origin(),
+            None => true,
+        };
+        let own_paths = [
+            self.site.path("/logout"),
+            self.site.path("/api/logout/decide"),
+        ];
+        (ours && own_paths.iter().any(|p| p == path)).then_some("this app's own logout page")
     }
 }
 
@@ -517,5 +755,189 @@ mod tests {
         ])
         .unwrap();
         assert!(!format!("{c:?}").contains("canary"));
+    }
+
+    const HYDRA: [(&str, &str); 2] = [
+        ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+        ("HYDRA_PUBLIC_URL", "https://auth.example.com/"),
+    ];
+
+    fn with<const N: usize>(
+        extra: [(&'static str, &'static str); N],
+    ) -> Vec<(&'static str, &'static str)> {
+        HYDRA.iter().copied().chain(extra).collect()
+    }
+
+    struct VecEnv(Vec<(&'static str, &'static str)>);
+    impl Env for VecEnv {
+        fn get(&self, key: &str) -> Option<String> {
+            self.0
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    fn load(env: Vec<(&'static str, &'static str)>) -> Result<Config, String> {
+        Config::from_env(&VecEnv(env)).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn public_url_sets_the_base_path_and_the_cookie() {
+        let c = load(with([(
+            "PUBLIC_URL",
+            "https://auth.example.com/ui/logout-app/",
+        )]))
+        .unwrap();
+        assert_eq!(c.site.base_path, "/ui/logout-app");
+        assert_eq!(c.site.path("/stayed"), "/ui/logout-app/stayed");
+        assert!(c.site.cookie_secure);
+        // __Host- demands Path=/, so a prefixed app uses __Secure- and its own path.
+        assert_eq!(c.site.cookie_name(), "__Secure-logout_csrf");
+        assert_eq!(c.site.cookie_path(), "/ui/logout-app");
+
+        let root = load(with([("PUBLIC_URL", "https://logout.example.com")])).unwrap();
+        assert_eq!(root.site.base_path, "");
+        assert_eq!(root.site.path("/stayed"), "/stayed");
+        assert_eq!(root.site.cookie_name(), "__Host-logout_csrf");
+        assert_eq!(root.site.cookie_path(), "/");
+
+        // Behind a TLS proxy the app itself speaks http; PUBLIC_URL decides, not
+        // the scheme of the request or of Hydra.
+        let plain = load(vec![
+            ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+            ("HYDRA_PUBLIC_URL", "http://127.0.0.1:4444"),
+            ("PUBLIC_URL", "https://127.0.0.1:8443/"),
+        ])
+        .unwrap();
+        assert!(plain.site.cookie_secure && plain.cookie_secure);
+        let http = load(with([("PUBLIC_URL", "http://127.0.0.1:3052/auth")])).unwrap();
+        assert!(!http.site.cookie_secure);
+        assert_eq!(http.site.cookie_name(), "logout_csrf");
+        assert_eq!(http.site.cookie_path(), "/auth");
+    }
+
+    #[test]
+    fn without_public_url_the_app_is_at_the_root() {
+        let c = load(with([])).unwrap();
+        assert_eq!(c.site.base_path, "");
+        // Historical default: Hydra's scheme.
+        assert!(c.site.cookie_secure);
+        let c = load(with([("COOKIE_SECURE", "false")])).unwrap();
+        assert!(!c.site.cookie_secure);
+    }
+
+    #[test]
+    fn public_url_problems_are_reported() {
+        for bad in [
+            "https://auth.example.com/ui?x=1",
+            "https://auth.example.com/ui#top",
+            "https://auth.example.com/u%22i/",
+            "https://auth.example.com/u i/",
+            "ftp://auth.example.com/",
+            "/ui",
+        ] {
+            let err = load(with([("PUBLIC_URL", bad)])).unwrap_err();
+            assert!(err.contains("PUBLIC_URL"), "{bad}: {err}");
+        }
+        let err = load(with([
+            ("PUBLIC_URL", "http://a.test/"),
+            ("COOKIE_SECURE", "true"),
+        ]))
+        .unwrap_err();
+        assert!(err.contains("contradicts"), "{err}");
+        let err = load(with([
+            ("PUBLIC_URL", "http://a.test/"),
+            ("HSTS_MAX_AGE", "600"),
+        ]))
+        .unwrap_err();
+        assert!(err.contains("HSTS_MAX_AGE"), "{err}");
+        assert!(load(with([
+            ("PUBLIC_URL", "https://a.test/"),
+            ("HSTS_MAX_AGE", "600")
+        ]))
+        .is_ok());
+    }
+
+    #[test]
+    fn metrics_default_to_a_loopback_listener_and_can_be_turned_off() {
+        let c = load(with([])).unwrap();
+        assert_eq!(c.metrics_addr, DEFAULT_METRICS_ADDR.parse().ok());
+        assert!(c.metrics_addr.is_some_and(|a| a.ip().is_loopback()));
+        assert_eq!(
+            load(with([("METRICS_ADDR", "off")])).unwrap().metrics_addr,
+            None
+        );
+        assert_eq!(
+            load(with([("METRICS_ADDR", "0.0.0.0:9090")]))
+                .unwrap()
+                .metrics_addr,
+            "0.0.0.0:9090".parse().ok()
+        );
+        assert!(load(with([("METRICS_ADDR", "main")])).is_err());
+    }
+
+    #[test]
+    fn connection_bounds_have_defaults_and_overrides() {
+        assert_eq!(load(with([])).unwrap().listen, Listen::default());
+        let c = load(with([
+            ("HTTP_HEADER_READ_TIMEOUT_MS", "2500"),
+            ("HTTP_REQUEST_TIMEOUT_MS", "9000"),
+            ("HTTP_MAX_CONNECTIONS", "64"),
+        ]))
+        .unwrap();
+        assert_eq!(c.listen.header_read_timeout, Duration::from_millis(2500));
+        assert_eq!(c.listen.request_timeout, Duration::from_secs(9));
+        assert_eq!(c.listen.max_connections, 64);
+        let err = load(with([
+            ("HTTP_HEADER_READ_TIMEOUT_MS", "0"),
+            ("HTTP_MAX_CONNECTIONS", "lots"),
+        ]))
+        .unwrap_err();
+        assert!(
+            err.contains("HTTP_HEADER_READ_TIMEOUT_MS") && err.contains("HTTP_MAX_CONNECTIONS"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn urls_that_lead_back_into_the_logout_flow_are_warned_about() {
+        let warned = |extra: Vec<(&'static str, &'static str)>| {
+            let mut env = HYDRA.to_vec();
+            env.extend(extra);
+            load(env).unwrap().loop_warnings()
+        };
+        // Our own prompt, at the root or under the base path.
+        let w = warned(vec![("HOME_URL", "https://auth.example.com/logout")]);
+        assert!(w.len() == 1 && w[0].starts_with("HOME_URL"), "{w:?}");
+        let w = warned(vec![
+            ("PUBLIC_URL", "https://auth.example.com/ui/"),
+            ("HOME_URL", "https://auth.example.com/ui/logout/"),
+            (
+                "SUPPORT_URL",
+                "https://auth.example.com/ui/api/logout/decide",
+            ),
+        ]);
+        assert_eq!(w.len(), 2, "{w:?}");
+        // Hydra's logout endpoint sends the browser to urls.logout, i.e. here.
+        let w = warned(vec![(
+            "HOME_URL",
+            "https://auth.example.com/oauth2/sessions/logout",
+        )]);
+        assert!(w.len() == 1 && w[0].contains("urls.logout"), "{w:?}");
+        // Harmless neighbours.
+        for ok in [
+            "https://auth.example.com/",
+            "https://auth.example.com/logged-out",
+            "https://shop.example.com/oauth2/sessions/logout",
+        ] {
+            assert!(warned(vec![("HOME_URL", ok)]).is_empty(), "{ok}");
+        }
+        // With PUBLIC_URL known, /logout on another host is someone else's page.
+        assert!(warned(vec![
+            ("PUBLIC_URL", "https://auth.example.com/"),
+            ("HOME_URL", "https://shop.example.com/logout"),
+        ])
+        .is_empty());
     }
 }

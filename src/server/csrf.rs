@@ -2,8 +2,9 @@
 //!
 //! Two independent checks, both of which work without JavaScript:
 //! 1. **Double submit, signed and bound**: the prompt sets a random cookie
-//!    (`__Host-logout_csrf` over https, `logout_csrf` otherwise; HttpOnly,
-//!    SameSite=Lax) and seals the same value into the form's ticket
+//!    (`__Host-logout_csrf` over https, `__Secure-logout_csrf` over https under a
+//!    base path, `logout_csrf` otherwise; HttpOnly, SameSite=Lax, `Path` = the
+//!    base path; see [`Site`]) and seals the same value into the form's ticket
 //!    (`server::ticket`). A decision opens only with the cookie the ticket was
 //!    sealed for; another site can neither read the cookie nor forge a ticket,
 //!    and any replica sharing `LOGOUT_UI_SECRET` can verify it.
@@ -16,26 +17,22 @@ use http::{header, request::Parts, HeaderValue};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::ticket::{Binding, BINDING_LEN};
-
-/// Cookie name: the `__Host-` prefix makes browsers refuse it unless it is
-/// Secure, host-only and `Path=/`, so a sibling subdomain cannot plant one.
-pub fn cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-logout_csrf"
-    } else {
-        "logout_csrf"
-    }
-}
+use super::{
+    config::Site,
+    ticket::{Binding, BINDING_LEN},
+};
 
 fn decode(value: &str) -> Option<Binding> {
     let raw = URL_SAFE_NO_PAD.decode(value.trim()).ok()?;
     <Binding>::try_from(raw.as_slice()).ok()
 }
 
-/// The binding carried by the request's CSRF cookie, if any.
-pub fn binding_from(parts: &Parts, secure: bool) -> Option<Binding> {
-    let name = cookie_name(secure);
+/// The binding carried by the request's CSRF cookie, if any. The cookie's name
+/// ([`Site::cookie_name`]): the `__Host-` prefix makes browsers refuse it unless
+/// it is Secure, host-only and `Path=/`, so a sibling subdomain cannot plant
+/// one; under a base path `__Secure-` at least demands Secure.
+pub fn binding_from(parts: &Parts, site: &Site) -> Option<Binding> {
+    let name = site.cookie_name();
     parts
         .headers
         .get_all(header::COOKIE)
@@ -49,19 +46,20 @@ pub fn binding_from(parts: &Parts, secure: bool) -> Option<Binding> {
 
 /// The binding for the page being rendered: the browser's existing cookie (so
 /// several open tabs keep working), else a fresh one set on the response.
-pub fn ensure_binding(secure: bool) -> Option<Binding> {
+pub fn ensure_binding(site: &Site) -> Option<Binding> {
     let parts = use_context::<Parts>()?;
-    if let Some(existing) = binding_from(&parts, secure) {
+    if let Some(existing) = binding_from(&parts, site) {
         return Some(existing);
     }
     let mut fresh = [0u8; BINDING_LEN];
     getrandom::getrandom(&mut fresh).ok()?;
     let res = use_context::<ResponseOptions>()?;
     let cookie = format!(
-        "{}={}; Path=/; HttpOnly; SameSite=Lax{}",
-        cookie_name(secure),
+        "{}={}; Path={}; HttpOnly; SameSite=Lax{}",
+        site.cookie_name(),
         URL_SAFE_NO_PAD.encode(fresh),
-        if secure { "; Secure" } else { "" }
+        site.cookie_path(),
+        if site.cookie_secure { "; Secure" } else { "" }
     );
     res.append_header(header::SET_COOKIE, HeaderValue::from_str(&cookie).ok()?);
     Some(fresh)
@@ -113,13 +111,22 @@ mod tests {
     fn reads_the_binding_from_the_right_cookie() {
         let b = [9u8; BINDING_LEN];
         let v = URL_SAFE_NO_PAD.encode(b);
+        let site = |secure: bool, base: &str| Site {
+            public_url: None,
+            base_path: base.into(),
+            cookie_secure: secure,
+        };
         let p = parts(&[("cookie", &format!("a=1; logout_csrf={v}; z=2"))]);
-        assert_eq!(binding_from(&p, false), Some(b));
-        assert_eq!(binding_from(&p, true), None);
+        assert_eq!(binding_from(&p, &site(false, "")), Some(b));
+        assert_eq!(binding_from(&p, &site(false, "/ui")), Some(b));
+        assert_eq!(binding_from(&p, &site(true, "")), None);
         let p = parts(&[("cookie", &format!("__Host-logout_csrf={v}"))]);
-        assert_eq!(binding_from(&p, true), Some(b));
+        assert_eq!(binding_from(&p, &site(true, "")), Some(b));
+        assert_eq!(binding_from(&p, &site(true, "/ui")), None);
+        let p = parts(&[("cookie", &format!("__Secure-logout_csrf={v}"))]);
+        assert_eq!(binding_from(&p, &site(true, "/ui")), Some(b));
         let p = parts(&[("cookie", "logout_csrf=short")]);
-        assert_eq!(binding_from(&p, false), None);
+        assert_eq!(binding_from(&p, &site(false, "")), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod hydra;
 pub mod limits;
 pub mod metrics;
 pub mod respond;
+pub mod serve;
 pub mod state;
 pub mod telemetry;
 pub mod ticket;
@@ -80,12 +81,10 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    let mut app = Router::new()
+    // `/metrics` is never on this (public) port: see `metrics_router`.
+    let app = Router::new()
         .route("/health/alive", get(health::alive))
         .route("/health/ready", get(health::ready));
-    if state.config.metrics_addr.is_none() {
-        app = app.route("/metrics", get(metrics::serve));
-    }
     // Static assets are served by tower-http, not by leptos_axum's
     // file_and_error_handler: its file branch applies the ResponseOptions of
     // whatever render is current on the thread, so under concurrency another
@@ -104,10 +103,9 @@ pub fn router(state: AppState) -> Router {
         )
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell));
-    let app = api_errors::apply(app).layer(axum::middleware::from_fn_with_state(
-        state.metrics.clone(),
-        metrics::count_requests,
-    ));
+    let app = api_errors::apply(app, state.config.site.clone()).layer(
+        axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::count_requests),
+    );
     let hsts = headers::Hsts::from_max_age(state.config.hsts_max_age);
     telemetry::apply(headers::apply(limits::apply(app), hsts)).with_state(state)
 }
@@ -131,7 +129,8 @@ async fn brand_css(
     }
 }
 
-/// `/metrics` alone, for `METRICS_ADDR`.
+/// `/metrics` alone, served on `METRICS_ADDR` (default loopback), never on the
+/// public port.
 pub fn metrics_router(state: AppState) -> Router {
     Router::new()
         .route("/metrics", get(metrics::serve))
@@ -151,6 +150,9 @@ pub async fn run() -> ExitCode {
         }
         return ExitCode::from(2);
     };
+    for warning in config.loop_warnings() {
+        tracing::warn!("{warning}");
+    }
     if std::env::args().any(|a| a == "--check-config") {
         println!("configuration is valid");
         return ExitCode::SUCCESS;
@@ -175,8 +177,19 @@ pub async fn run() -> ExitCode {
             Ok(l) => {
                 tracing::info!(%metrics_addr, "metrics listening");
                 let metrics = metrics_router(state.clone());
+                let listen = state.config.listen.clone();
                 // Ends with the process; it holds no request worth draining.
-                tokio::spawn(async move { axum::serve(l, metrics).await });
+                tokio::spawn(async move {
+                    serve::serve(l, metrics, &listen, std::future::pending()).await
+                });
+            }
+            Err(e) if std::env::var_os("METRICS_ADDR").is_none() => {
+                // The default address is taken (e.g. a second instance on one
+                // host): serving logouts matters more than metrics.
+                tracing::error!(
+                    %metrics_addr,
+                    "cannot listen for metrics on the default METRICS_ADDR: {e}; set METRICS_ADDR (or METRICS_ADDR=off)"
+                );
             }
             Err(e) => {
                 eprintln!("hydra-logout-ui: cannot listen on METRICS_ADDR {metrics_addr}: {e}");
@@ -185,16 +198,9 @@ pub async fn run() -> ExitCode {
         }
     }
     tracing::info!(%addr, "listening");
-    let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            tracing::error!("server error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let listen = state.config.listen.clone();
+    serve::serve(listener, router(state), &listen, shutdown_signal()).await;
+    ExitCode::SUCCESS
 }
 
 /// Resolves on SIGINT or SIGTERM; in-flight requests then get a bounded grace period.

@@ -43,6 +43,15 @@ pub fn redirect(location: &str) {
     }
 }
 
+/// The `Location` for where `server::flow` sends the browser next: another
+/// site as it is; one of our own pages under the public base path (`PUBLIC_URL`).
+pub fn location(next: &super::flow::Next, site: &super::config::Site) -> String {
+    match next {
+        super::flow::Next::External(url) => url.to_string(),
+        super::flow::Next::Own(path) => site.path(path),
+    }
+}
+
 /// Sets the status of the page being rendered (and `Retry-After` for 503).
 pub fn set_status(code: u16) {
     if let Some(res) = use_context::<ResponseOptions>() {

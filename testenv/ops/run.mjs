@@ -202,7 +202,7 @@ const FAULTS = [
 for (const f of FAULTS) {
   caseDef(f.name, 60, async (t) => {
     const flow = await hydra.pendingLogout({ prefix: f.name });
-    const before = await metricsOf(env_.a.url);
+    const before = await metricsOf(env_.a.metricsUrl);
     await env_.proxy.set(f.mode);
     await env_.proxy.resetStats();
     const pid = env_.a.child.pid;
@@ -224,7 +224,7 @@ for (const f of FAULTS) {
       const leaksReady = leakedInternals(notReady.last.body);
       t.check("/health/ready body shows no internals", leaksReady.length === 0, leaksReady.join(", "));
     }
-    const after = await metricsOf(env_.a.url);
+    const after = await metricsOf(env_.a.metricsUrl);
     const key = `logout_ui_hydra_errors_total`;
     const delta = sumMetric(after, key, `kind="${f.kind}"`) - sumMetric(before, key, `kind="${f.kind}"`);
     t.check(`metrics count the fault (kind="${f.kind}")`, delta > 0, `delta ${delta}`);
@@ -486,7 +486,7 @@ caseDef("load", cfg.loadTimeoutS + 120, async (t) => {
   await env_.proxy.set({ mode: "pass" });
   await env_.lb.resetStats();
   const logOffset = cfg.hydraLog && fs.existsSync(cfg.hydraLog) ? fs.statSync(cfg.hydraLog).size : 0;
-  const metricsBefore = [await metricsOf(env_.a.url), await metricsOf(env_.b.url)];
+  const metricsBefore = [await metricsOf(env_.a.metricsUrl), await metricsOf(env_.b.metricsUrl)];
 
   const tc = performance.now();
   const clients = [];
@@ -564,7 +564,7 @@ caseDef("load", cfg.loadTimeoutS + 120, async (t) => {
   const wall = (performance.now() - t0) / 1000;
   const notRun = N - completed - failures.length;
   const lbStats = (await env_.lb.stats()).stats;
-  const metricsAfter = [await metricsOf(env_.a.url), await metricsOf(env_.b.url)];
+  const metricsAfter = [await metricsOf(env_.a.metricsUrl), await metricsOf(env_.b.metricsUrl)];
   const hydraErrDelta = metricsAfter.map((m, k) => sumMetric(m, "logout_ui_hydra_errors_total") - sumMetric(metricsBefore[k], "logout_ui_hydra_errors_total"));
   const logCounts = countInLog(cfg.hydraLog, logOffset, HYDRA_LOG_PATTERNS);
 

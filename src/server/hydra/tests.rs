@@ -75,6 +75,8 @@ fn config(admin: &Url, key: Option<&str>) -> Config {
         default_lang: crate::i18n::Lang::default(),
         brand: crate::server::config::Brand::default(),
         metrics_addr: None,
+        site: crate::server::config::Site::default(),
+        listen: crate::server::config::Listen::default(),
         hydra_timeout: Duration::from_millis(300),
         hydra_connect_timeout: Duration::from_millis(300),
     }

@@ -24,6 +24,9 @@ export class AppProcess {
     const fd = fs.openSync(logFile, "a");
     fs.writeSync(fd, `=== ${new Date().toISOString()} starting ${name} on 127.0.0.1:${port} (admin ${adminUrl})\n`);
     const logOffset = fs.fstatSync(fd).size;
+    // /metrics is on its own listener (never the app port): port + 5 (3015–3017 for the
+    // instances on 3010–3012), inside the ops range.
+    const metricsPort = port + 5;
     const child = spawn(APP_BIN, [], {
       cwd: ROOT,
       stdio: ["ignore", fd, fd],
@@ -37,12 +40,14 @@ export class AppProcess {
         LOG_FORMAT: "json",
         HYDRA_TIMEOUT_MS: "1500",
         HYDRA_CONNECT_TIMEOUT_MS: "500",
+        METRICS_ADDR: `127.0.0.1:${metricsPort}`,
         ...env,
       },
     });
     fs.closeSync(fd);
     const p = new AppProcess(name, port, child, logFile);
     p.logOffset = logOffset;
+    p.metricsUrl = `http://127.0.0.1:${metricsPort}`;
     started.push(p);
     fs.writeFileSync(p.pidFile, `${child.pid}\n`);
     live.add(p);
