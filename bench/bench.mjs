@@ -1,19 +1,28 @@
-// The benchmark: hydra-logout-ui against its floor, Ory Hydra's admin API.
-// Started by bench/run.sh, which starts Hydra (instance "bench") and the app and
-// passes their addresses and pids in the environment. Loopback only.
+// The benchmark: hydra-logout-ui beside its floor (Ory Hydra's admin API) and
+// beside Ory's reference app (npm hydra-login-consent-logout, the package of
+// ory/hydra-login-consent-node: Express + pug). Started by bench/run.sh, which
+// starts Hydra (instance "bench"), two app replicas and two reference replicas
+// and passes their addresses and pids in the environment. Loopback only.
 //
 // For each concurrency in BENCH_CONCURRENCY (default 1,16,64), side by side:
-//   floor   GET {admin}/admin/oauth2/auth/requests/logout?logout_challenge=C   (wrk)
-//   prompt  GET {app}/logout?logout_challenge=C, Accept: text/html            (wrk)
-// then, with fresh pending challenges (each: login, token, logout start, one
-// prompt GET for its ticket and CSRF cookie; prepared one after the other):
-//   decide  POST {app}/api/logout/decide ticket=…&decision=accept, each once (wrk + decide.lua)
-// and the page weight of the prompt (HTML, CSS, JS, WASM: raw, gzip -9, brotli q11).
+//   floor      GET {admin}/admin/oauth2/auth/requests/logout?logout_challenge=C   (wrk)
+//   app        GET {app}/logout?logout_challenge=C, Accept: text/html            (wrk)
+//   reference  GET {reference}/logout?logout_challenge=C, Accept: text/html      (wrk)
+// Every GET renders the prompt after exactly one Hydra admin GET of C.
+// Then how cost grows (BENCH_SCALE, default 1,4,16,64,128,256: app and reference,
+// and the same load split over two replicas at BENCH_REPLICA_CONCURRENCY), where
+// the app's CPU goes (/health/alive, the 400 page), and decisions with fresh
+// pending challenges (each: login, token, logout start, one prompt GET for its
+// CSRF material; prepared one after the other):
+//   app        POST {app}/api/logout/decide ticket=…&decision=accept             (wrk + decide.lua)
+//   reference  POST {reference}/logout challenge=…&_csrf=…&submit=Yes             (wrk + decide.lua)
+// and the page weight of the app's prompt (HTML, CSS, JS, WASM: raw, gzip -9, brotli q11).
 //
-// Per run: requests/s, latency p50/p90/p99 (wrk), CPU seconds per 1000 requests of
-// the app and of Hydra (/proc/<pid>/stat utime+stime), the app's VmHWM, Hydra's
-// share of the app's latency (the app's own histogram on /metrics), and how busy
-// the rest of the machine was. Results: stdout, target/bench/results.md and .json.
+// Per run: requests/s, latency p50/p90/p99 (wrk), CPU µs per request of the server
+// under test and of Hydra (/proc/<pid>/stat utime+stime), the server's peak RSS
+// during the run (VmRSS, polled) and its VmHWM, Hydra's share of the app's
+// latency (the app's own histogram on /metrics), and how busy the rest of the
+// machine was. Results: stdout, target/bench/results.md and .json.
 
 import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -29,32 +38,53 @@ const ROOT = path.resolve(new URL("..", import.meta.url).pathname);
 const env = process.env;
 const OUT = path.resolve(ROOT, env.BENCH_OUT ?? "target/bench");
 const LOGS = path.join(OUT, "logs");
+const list = (v, d) => (v ?? d).split(",").filter(Boolean).map(Number);
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(env.BENCH_WARMUP_SECONDS ?? 2);
-const LEVELS = (env.BENCH_CONCURRENCY ?? "1,16,64").split(",").map(Number);
-const DECISIONS = Number(env.BENCH_DECISIONS ?? 800);
+const LEVELS = list(env.BENCH_CONCURRENCY, "1,16,64");
+const SCALE = list(env.BENCH_SCALE, "1,4,16,64,128,256");
+const REPLICA_LEVELS = list(env.BENCH_REPLICA_CONCURRENCY, "64,256");
+const DECISIONS = Number(env.BENCH_DECISIONS ?? 600);
+const DECISION_LEVELS = list(env.BENCH_DECISION_CONCURRENCY, "1,16,64");
 const NOISE_MAX = Number(env.BENCH_NOISE_MAX ?? 10); // % of all CPUs used by other processes during a run
-const RETRIES = Number(env.BENCH_RETRIES ?? 2); // extra attempts of a noisy floor/app pair (decisions: 1)
-const C1_REPEATS = Math.max(1, Number(env.BENCH_C1_REPEATS ?? 3)); // floor/app pairs at concurrency 1 (median kept)
-const BUDGET = Number(env.BENCH_BUDGET_SECONDS ?? 330); // this script's time, waits and repeats included
-const PREP_S = 0.04; // seconds to prepare one decision (measured: 32–38 ms)
+const RETRIES = Number(env.BENCH_RETRIES ?? 1); // extra attempts of a noisy group (decisions: 1)
+const C1_REPEATS = Math.max(1, Number(env.BENCH_C1_REPEATS ?? 3)); // floor/app/reference groups at concurrency 1 (median kept)
+const BUDGET = Number(env.BENCH_BUDGET_SECONDS ?? 720); // this script's time, waits and repeats included
+const PREP_S = 0.045; // seconds to prepare one decision (measured: 32–45 ms)
 const BREAKDOWN_SECONDS = Number(env.BENCH_BREAKDOWN_SECONDS ?? 5); // 0: skip
 const DECIDE_MAX_SECONDS = Number(env.BENCH_DECIDE_MAX_SECONDS ?? 60);
 const APP_URL = env.BENCH_APP_URL ?? "http://127.0.0.1:3040";
-// /metrics has its own listener; the app's default METRICS_ADDR is 127.0.0.1:9464.
-const METRICS_URL = env.BENCH_METRICS_URL ?? "http://127.0.0.1:9464";
+// /metrics has its own listener (METRICS_ADDR; run.sh gives each replica one).
+const METRICS_URL = env.BENCH_METRICS_URL ?? "http://127.0.0.1:3044";
+const APP2_URL = env.BENCH_APP2_URL ?? "";
+const REF_URL = env.BENCH_REF_URL ?? "http://127.0.0.1:3041";
+const REF2_URL = env.BENCH_REF2_URL ?? "";
+const REF_VERSION = env.BENCH_REF_VERSION ?? "?";
 const ADMIN_URL = env.BENCH_HYDRA_ADMIN_URL ?? "http://127.0.0.1:4485";
 const PUBLIC_URL = env.BENCH_HYDRA_PUBLIC_URL ?? "http://127.0.0.1:4484";
-const APP_PID = Number(env.BENCH_APP_PID);
-const HYDRA_PID = Number(env.BENCH_HYDRA_PID);
+const PIDS = Object.fromEntries(
+  Object.entries({
+    app: env.BENCH_APP_PID,
+    app2: env.BENCH_APP2_PID,
+    ref: env.BENCH_REF_PID,
+    ref2: env.BENCH_REF2_PID,
+    hydra: env.BENCH_HYDRA_PID,
+  })
+    .map(([k, v]) => [k, Number(v)])
+    .filter(([, v]) => v > 0),
+);
 const NPROC = os.cpus().length;
 const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 
-// The targets of the issue "Performance: measure against the floor".
+// The targets of issue 13 ("five times leaner than Ory's reference app"), and the
+// page-weight budget of the first performance round.
 const TARGET = {
-  overheadMs: 0.5, // app p50 − floor p50 at concurrency 1
-  cpuPer1k: 0.1, // CPU seconds per 1000 prompt renders (100 µs each)
-  rssMb: 30, // peak RSS under load
+  cpuRatio: 5, // reference CPU per prompt render ÷ app's, at c = 1 and c = 16 (≥)
+  cpuRatioLevels: [1, 16],
+  overheadMs: 0.3, // app p50 − floor p50 at concurrency 1 (≤)
+  rssMb: 30, // app peak RSS (VmHWM) after the c = 64 runs (≤)
+  rssLevel: 64,
+  decideCpuRatio: 5, // reference CPU per accept ÷ app's (≥), at the same levels as the prompt
   htmlCssBr: 10 * 1024, // bytes, brotli (as end2end/tests/page-weight.spec.ts: 1 KB = 1024 B)
   totalBr: 60 * 1024,
 };
@@ -99,12 +129,15 @@ async function machineBusyPct(ms = 2000) {
   return ((b.busy - a.busy) / (b.total - a.total)) * 100;
 }
 
+const extraScale = SCALE.filter((c) => !LEVELS.includes(c));
 // Seconds this run may spend on waiting for other processes and on repeating
 // noisy runs: the budget minus the planned work.
 const PLAN_S =
-  (LEVELS.length + (LEVELS.includes(1) ? C1_REPEATS - 1 : 0)) * (2 * (SECONDS + WARMUP) + 3) +
+  (LEVELS.length + (LEVELS.includes(1) ? C1_REPEATS - 1 : 0)) * (3 * (SECONDS + WARMUP) + 4) +
+  extraScale.length * (2 * (SECONDS + WARMUP) + 3) +
+  (PIDS.app2 && PIDS.ref2 ? REPLICA_LEVELS.length * (2 * (SECONDS + WARMUP) + 3) : 0) +
   (BREAKDOWN_SECONDS > 0 ? 2 * (BREAKDOWN_SECONDS + 1) + 3 : 0) +
-  LEVELS.length * (DECISIONS * PREP_S + 5) +
+  2 * DECISION_LEVELS.length * (DECISIONS * PREP_S + 5) +
   10;
 let slack = BUDGET - PLAN_S;
 const slackStart = slack;
@@ -199,37 +232,80 @@ function wrk({ name, url, connections, seconds, script, scriptArgs = [], headers
   });
 }
 
-/** Runs `fn` (a wrk run) and what the machine, the app and Hydra did meanwhile. */
-async function measured(fn) {
-  const h0 = await hydraHistogram();
+/**
+ * Two wrk runs at once, `connections / 2` each, one per replica: the same load
+ * as one wrk with `connections`, split evenly (what a round-robin balancer does,
+ * without a balancer's own CPU on the two cores). Requests and requests/s add
+ * up; each latency percentile is the worse of the two runs' (wrk cannot merge
+ * histograms).
+ */
+async function wrkPair({ name, urls, connections, seconds, headers }) {
+  const half = Math.max(1, Math.floor(connections / 2));
+  const rs = await Promise.all(
+    urls.map((url, i) => wrk({ name: `${name}-r${i + 1}`, url, connections: half, seconds, script: "report.lua", headers })),
+  );
+  const sumErr = (k) => rs.reduce((a, r) => a + r.errors[k], 0);
+  const maxLat = (k) => Math.max(...rs.map((r) => r.latency_us[k]));
+  return {
+    requests: rs.reduce((a, r) => a + r.requests, 0),
+    duration_us: Math.max(...rs.map((r) => r.duration_us)),
+    bytes: rs.reduce((a, r) => a + r.bytes, 0),
+    errors: { connect: sumErr("connect"), read: sumErr("read"), write: sumErr("write"), status: sumErr("status"), timeout: sumErr("timeout") },
+    latency_us: { p50: maxLat("p50"), p75: maxLat("p75"), p90: maxLat("p90"), p99: maxLat("p99"), mean: maxLat("mean"), max: maxLat("max"), stdev: maxLat("stdev") },
+    rpsSum: rs.reduce((a, r) => a + r.requests / (r.duration_us / 1e6), 0),
+    threads: rs.reduce((a, r) => a + r.threads, 0),
+  };
+}
+
+/**
+ * Runs `fn` (a wrk run) and what the machine, the servers and Hydra did
+ * meanwhile. `servers`: the names in PIDS of the server(s) under test; their CPU
+ * is the run's "server CPU", their peak VmRSS (polled every 100 ms) summed is
+ * its "server RSS".
+ */
+async function measured(fn, servers) {
+  const h0 = servers.includes("app") ? await hydraHistogram() : {};
   const m0 = machineJiffies();
-  const a0 = cpuSeconds(APP_PID);
-  const y0 = cpuSeconds(HYDRA_PID);
+  const c0 = Object.fromEntries(Object.entries(PIDS).map(([k, p]) => [k, cpuSeconds(p)]));
   const s0 = selfCpu();
-  const r = await fn();
+  const peak = Object.fromEntries(servers.map((k) => [k, memKb(PIDS[k]).rss]));
+  const poll = setInterval(() => {
+    for (const k of servers) peak[k] = Math.max(peak[k], memKb(PIDS[k]).rss);
+  }, 100);
+  let r;
+  try {
+    r = await fn();
+  } finally {
+    clearInterval(poll);
+  }
   const s1 = selfCpu();
-  const a1 = cpuSeconds(APP_PID);
-  const y1 = cpuSeconds(HYDRA_PID);
+  const c1 = Object.fromEntries(Object.entries(PIDS).map(([k, p]) => [k, cpuSeconds(p)]));
   const m1 = machineJiffies();
-  const h1 = await hydraHistogram();
+  const h1 = servers.includes("app") ? await hydraHistogram() : {};
+  for (const k of servers) peak[k] = Math.max(peak[k], memKb(PIDS[k]).rss);
   const wall = m1.total - m0.total; // CPU-seconds available on all cores
   const busy = m1.busy - m0.busy;
-  const app = a1 - a0;
-  const hydra = y1 - y0;
+  const cpu = Object.fromEntries(Object.keys(PIDS).map((k) => [k, c1[k] - c0[k]]));
+  const measuredCpu = Object.values(cpu).reduce((a, b) => a + b, 0);
+  const serverCpu = servers.reduce((a, k) => a + cpu[k], 0);
   const wrkCpu = s1.children - s0.children; // wrk, reaped by this process after the run
   const own = s1.self - s0.self;
+  const seconds = r.duration_us / 1e6;
   return {
     ...r,
-    seconds: r.duration_us / 1e6,
-    rps: r.requests / (r.duration_us / 1e6),
-    appCpu: app,
-    hydraCpu: hydra,
-    appCpuPer1k: (app / r.requests) * 1000,
-    hydraCpuPer1k: (hydra / r.requests) * 1000,
+    servers,
+    seconds,
+    rps: r.rpsSum ?? r.requests / seconds,
+    cpu,
+    serverCpu,
+    serverCpuUs: (serverCpu / r.requests) * 1e6,
+    hydraCpuUs: (cpu.hydra / r.requests) * 1e6,
+    serverPeakRssMb: servers.reduce((a, k) => a + peak[k], 0) / 1024,
+    serverHwmMb: servers.reduce((a, k) => a + memKb(PIDS[k]).hwm, 0) / 1024,
     machineBusyPct: (busy / wall) * 100,
     wrkPct: ((wrkCpu + own) / wall) * 100, // the load generator (wrk + this script)
-    backgroundPct: (Math.max(0, busy - app - hydra - wrkCpu - own) / wall) * 100, // everyone else on the machine
-    mem: memKb(APP_PID),
+    backgroundPct: (Math.max(0, busy - measuredCpu - wrkCpu - own) / wall) * 100, // everyone else on the machine
+    mem: PIDS.app ? memKb(PIDS.app) : undefined,
     hydraGet: histDelta(h0, h1, "get"),
     hydraAccept: histDelta(h0, h1, "accept"),
   };
@@ -251,17 +327,33 @@ async function withRetry(what, fn, attempts = 3) {
   }
 }
 
+/** The reference's prompt: its hidden `_csrf` token and the `_csrf` cookie (csurf's secret) it sets. */
+async function refPrompt(challenge) {
+  const res = await request(`${REF_URL}/logout?logout_challenge=${encodeURIComponent(challenge)}`, {
+    headers: { accept: "text/html" },
+  });
+  const token = /name="_csrf" value="([^"]*)"/.exec(res.body)?.[1];
+  const cookie = res.setCookie.map((c) => c.split(";")[0]).find((c) => c.startsWith("_csrf="));
+  return { status: res.status, token, cookie };
+}
+
 /**
- * `n` pending RP-initiated logouts, each through one prompt GET: the prepared
- * decision requests ("Cookie\tbody" lines), one after the other (Hydra's SQLite
- * does not take parallel flows; see testenv/ops/README.md).
+ * `n` pending RP-initiated logouts, each through one prompt GET of the server
+ * that will decide it (`who`: "app" or "ref"): the prepared decision requests
+ * ("Cookie\tbody" lines), one after the other (Hydra's SQLite does not take
+ * parallel flows; see testenv/ops/README.md).
  */
-async function prepareDecisions(client, n, tag) {
+async function prepareDecisions(who, client, n, tag) {
   const lines = [];
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const line = await withRetry(`prepare ${tag} #${i}`, async () => {
       const p = await hydra.pendingLogout({ client, subject: `bench-${tag}-${i}` });
+      if (who === "ref") {
+        const pr = await refPrompt(p.challenge);
+        if (pr.status !== 200 || !pr.token || !pr.cookie) throw new Error(`reference prompt → ${pr.status}, token ${pr.token ? "yes" : "no"}, cookie ${pr.cookie ? "yes" : "no"}`);
+        return `${pr.cookie}\t${form({ challenge: p.challenge, _csrf: pr.token, submit: "Yes" })}`;
+      }
       const pr = await app.prompt(p.challenge, p.session.jar);
       if (pr.status !== 200 || !pr.ticket) throw new Error(`prompt → ${pr.status}, ticket ${pr.ticket ? "yes" : "no"}`);
       const csrf = [...p.session.jar.cookies.values()].find((c) => c.name.endsWith("logout_csrf"));
@@ -313,12 +405,19 @@ async function pageWeight(promptUrl) {
 const f1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : "–");
 const f2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : "–");
 const f3 = (v) => (Number.isFinite(v) ? v.toFixed(3) : "–");
-const msOf = (us) => us / 1000;
+const us = (v) => (Number.isFinite(v) ? String(Math.round(v)) : "–");
+const msOf = (v) => v / 1000;
 const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
 const errorsOf = (r) => {
   const e = r.errors;
   const n = e.connect + e.read + e.write + e.status + e.timeout + (r.bad ?? 0);
-  return n ? `${n} (${Object.entries(e).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).concat(r.bad ? [`not-303-to-Hydra ${r.bad}: ${r.bad_kinds}`] : []).join(", ")})` : "0";
+  return n
+    ? `${n} (${Object.entries(e)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k} ${v}`)
+        .concat(r.bad ? [`not-a-redirect-to-Hydra ${r.bad}: ${r.bad_kinds}`] : [])
+        .join(", ")})`
+    : "0";
 };
 const verdict = (ok) => (ok ? "met" : "NOT met");
 
@@ -333,9 +432,14 @@ const meta = {
   seconds: SECONDS,
   warmup: WARMUP,
   levels: LEVELS,
+  scale: SCALE,
+  replicaLevels: REPLICA_LEVELS,
   decisions: DECISIONS,
+  decisionLevels: DECISION_LEVELS,
   machine: env.BENCH_MACHINE ?? "",
   versions: env.BENCH_VERSIONS ?? "",
+  reference: `hydra-login-consent-logout ${REF_VERSION}`,
+  appEnv: env.BENCH_APP_ENV ?? "",
 };
 log(`load average at start: ${meta.loadavgStart}; ${meta.quiet}`);
 
@@ -343,39 +447,66 @@ const client = await withRetry("client", () => hydra.createClient("bench"));
 const pending = await withRetry("pending logout", () => hydra.pendingLogout({ client, subject: "bench-prompt" }));
 const C = encodeURIComponent(pending.challenge);
 const floorUrl = `${ADMIN_URL}/admin/oauth2/auth/requests/logout?logout_challenge=${C}`;
-const promptUrl = `${APP_URL}/logout?logout_challenge=${C}`;
+const promptPath = `/logout?logout_challenge=${C}`;
+const URLS = {
+  floor: floorUrl,
+  app: `${APP_URL}${promptPath}`,
+  ref: `${REF_URL}${promptPath}`,
+};
 {
   const f = await request(floorUrl, { agent: false });
-  const p = await app.prompt(pending.challenge);
   if (f.status !== 200) throw new Error(`floor GET → ${f.status}`);
-  if (p.status !== 200 || !p.ticket) throw new Error(`prompt GET → ${p.status}`);
+  const p = await app.prompt(pending.challenge);
+  if (p.status !== 200 || !p.ticket) throw new Error(`app prompt GET → ${p.status}`);
+  const r = await refPrompt(pending.challenge);
+  if (r.status !== 200 || !r.token) throw new Error(`reference prompt GET → ${r.status}`);
+  for (const u of [APP2_URL, REF2_URL].filter(Boolean)) {
+    const x = await request(`${u}${promptPath}`, { headers: { accept: "text/html" }, agent: false });
+    if (x.status !== 200) throw new Error(`prompt GET on the second replica ${u} → ${x.status}`);
+  }
 }
 
-const runs = [];
 const headers = ["Accept: text/html"];
+const LABEL = {
+  floor: "floor: Hydra admin GET",
+  app: "app: GET /logout (prompt)",
+  ref: "reference: GET /logout (prompt)",
+  app2x: "app ×2 replicas: GET /logout",
+  ref2x: "reference ×2 replicas: GET /logout",
+  alive: "app: GET /health/alive (HTTP stack + middleware)",
+  page400: "app: GET /logout without challenge (400 page: Leptos render, no Hydra)",
+  decide: "app: POST /api/logout/decide (accept)",
+  refdecide: "reference: POST /logout (accept)",
+};
+const SERVERS = { floor: [], app: ["app"], ref: ["ref"], app2x: ["app", "app2"], ref2x: ["ref", "ref2"], alive: ["app"], page400: ["app"] };
 
 /** One wrk GET run (after an unmeasured warm-up) with everything measured around it. */
-async function getRun(kind, url, c, seconds, warmup, attempt, tag = "") {
+async function getRun(kind, c, seconds, warmup, attempt, tag = "") {
   const name = `${kind}-c${c}${tag}${attempt > 1 ? `-try${attempt}` : ""}`;
-  if (warmup > 0) await wrk({ name: `${name}-warmup`, url, connections: c, seconds: warmup, script: "report.lua", headers });
-  const r = await measured(() => wrk({ name, url, connections: c, seconds, script: "report.lua", headers }));
+  const go = (n, s) =>
+    kind === "app2x" || kind === "ref2x"
+      ? wrkPair({ name: n, urls: kind === "app2x" ? [URLS.app, `${APP2_URL}${promptPath}`] : [URLS.ref, `${REF2_URL}${promptPath}`], connections: c, seconds: s, headers })
+      : wrk({ name: n, url: URLS[kind] ?? { alive: `${APP_URL}/health/alive`, page400: `${APP_URL}/logout` }[kind], connections: c, seconds: s, script: "report.lua", headers });
+  if (warmup > 0) await go(`${name}-warmup`, warmup);
+  const r = await measured(() => go(name, seconds), SERVERS[kind]);
   log(
     `${name}: ${Math.round(r.rps)} req/s, p50 ${f2(msOf(r.latency_us.p50))} ms, p99 ${f2(msOf(r.latency_us.p99))} ms, ` +
-      `app ${kind === "floor" ? "-" : Math.round(r.appCpuPer1k * 1000)} µs CPU/req, background ${f1(r.backgroundPct)}%, errors ${errorsOf(r)}`,
+      `${kind === "floor" ? `Hydra ${us(r.hydraCpuUs)}` : `server ${us(r.serverCpuUs)}`} µs CPU/req, ` +
+      `${kind === "floor" ? "" : `peak RSS ${f1(r.serverPeakRssMb)} MB, `}background ${f1(r.backgroundPct)}%, errors ${errorsOf(r)}`,
   );
   return { kind, c, ...r };
 }
 
 /**
- * Runs a group of GET runs that are compared with each other (floor and app at
- * one concurrency) and repeats the whole group, up to BENCH_RETRIES times, when
- * other processes on the machine used more than BENCH_NOISE_MAX % of its CPUs
- * during any of them; keeps the quietest attempt.
+ * Runs a group of GET runs that are compared with each other (floor, app and
+ * reference at one concurrency) and repeats the whole group, up to BENCH_RETRIES
+ * times, when other processes on the machine used more than BENCH_NOISE_MAX % of
+ * its CPUs during any of them; keeps the quietest attempt.
  */
 async function guarded(label, specs, tag = "") {
   let best;
   let attempt = 0;
-  const cost = specs.reduce((a, [, , , seconds, warmup]) => a + seconds + warmup + 1, 0);
+  const cost = specs.reduce((a, [, , seconds, warmup]) => a + seconds + warmup + 1, 0);
   while (attempt <= RETRIES) {
     attempt++;
     if (attempt > 1) {
@@ -388,7 +519,7 @@ async function guarded(label, specs, tag = "") {
     }
     await waitQuiet(attempt > 1 ? 30 : 15);
     const group = [];
-    for (const [kind, url, c, seconds, warmup] of specs) group.push(await getRun(kind, url, c, seconds, warmup, attempt, tag));
+    for (const [kind, c, seconds, warmup] of specs) group.push(await getRun(kind, c, seconds, warmup, attempt, tag));
     const noise = Math.max(...group.map((r) => r.backgroundPct));
     if (!best || noise < best.noise) best = { group, noise, attempt };
     if (noise <= NOISE_MAX) break;
@@ -397,26 +528,39 @@ async function guarded(label, specs, tag = "") {
   return best.group.map((r) => ({ ...r, attempt: best.attempt, attempts: attempt }));
 }
 
-// At concurrency 1 (the overhead target) the pair runs C1_REPEATS times; the
-// pair with the median p50 overhead goes into the main table, all are listed.
-const overheadOf = (g) => g[1].latency_us.p50 - g[0].latency_us.p50;
+// GET runs in ascending concurrency, so that each run's VmHWM is the peak up to
+// that load. At the main levels: floor, app, reference; at concurrency 1 the
+// group runs C1_REPEATS times and the group with the median p50 overhead (app −
+// floor) is kept, all are listed. At the other scale levels: app and reference.
+const runs = [];
+const overheadOf = (g) => g.find((r) => r.kind === "app").latency_us.p50 - g.find((r) => r.kind === "floor").latency_us.p50;
 let c1Repeats = [];
-for (const c of LEVELS) {
+let c1Kept;
+for (const c of [...new Set([...LEVELS, ...SCALE])].sort((a, b) => a - b)) {
+  if (!LEVELS.includes(c)) {
+    log(`concurrency ${c}: app and reference, ${SECONDS} s each`);
+    runs.push(...(await guarded(`c${c}`, [["app", c, SECONDS, WARMUP], ["ref", c, SECONDS, WARMUP]])));
+    continue;
+  }
   const reps = c === 1 ? C1_REPEATS : 1;
   const groups = [];
   for (let k = 1; k <= reps; k++) {
-    log(`concurrency ${c}: floor and prompt, ${SECONDS} s each${reps > 1 ? ` (pair ${k} of ${reps})` : ""}`);
+    log(`concurrency ${c}: floor, app and reference, ${SECONDS} s each${reps > 1 ? ` (group ${k} of ${reps})` : ""}`);
     const tag = reps > 1 ? `-pair${k}` : "";
-    groups.push(
-      await guarded(`c${c}${tag}`, [
-        ["floor", floorUrl, c, SECONDS, WARMUP],
-        ["prompt", promptUrl, c, SECONDS, WARMUP],
-      ], tag),
-    );
+    groups.push(await guarded(`c${c}${tag}`, [["floor", c, SECONDS, WARMUP], ["app", c, SECONDS, WARMUP], ["ref", c, SECONDS, WARMUP]], tag));
   }
   const sorted = [...groups].sort((a, b) => overheadOf(a) - overheadOf(b));
-  if (reps > 1) c1Repeats = groups;
-  runs.push(...sorted[Math.floor((sorted.length - 1) / 2)]);
+  const kept = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (reps > 1) [c1Repeats, c1Kept] = [groups, kept];
+  runs.push(...kept);
+}
+
+// What one more replica buys: the same load over two replicas of each.
+if (PIDS.app2 && PIDS.ref2) {
+  for (const c of REPLICA_LEVELS) {
+    log(`concurrency ${c} over two replicas: app and reference, ${SECONDS} s each`);
+    runs.push(...(await guarded(`x2-c${c}`, [["app2x", c, SECONDS, WARMUP], ["ref2x", c, SECONDS, WARMUP]])));
+  }
 }
 
 // Where the app's own time goes, at concurrency 1: the HTTP stack and middleware
@@ -426,162 +570,255 @@ for (const c of LEVELS) {
 const breakdown = [];
 if (BREAKDOWN_SECONDS > 0) {
   log(`breakdown: /health/alive and the 400 page, ${BREAKDOWN_SECONDS} s each at concurrency 1`);
-  breakdown.push(
-    ...(await guarded("breakdown", [
-      ["alive", `${APP_URL}/health/alive`, 1, BREAKDOWN_SECONDS, 1],
-      ["page400", `${APP_URL}/logout`, 1, BREAKDOWN_SECONDS, 1],
-    ])),
-  );
+  breakdown.push(...(await guarded("breakdown", [["alive", 1, BREAKDOWN_SECONDS, 1], ["page400", 1, BREAKDOWN_SECONDS, 1]])));
 }
 
-log("page weight of the prompt");
-const weight = await pageWeight(promptUrl);
+// The page weight needs the built site (BENCH_SITE=0 when run.sh found none).
+const weight = env.BENCH_SITE === "0" ? null : (log("page weight of the prompt"), await pageWeight(URLS.app));
 
 const prep = [];
-async function decideRun(c, warm, attempt) {
+const DECIDE = {
+  decide: { who: "app", url: APP_URL, path: "/api/logout/decide", status: "303", servers: ["app"] },
+  refdecide: { who: "ref", url: REF_URL, path: "/logout", status: "302", servers: ["ref"] },
+};
+async function decideRun(kind, c, warm, attempt) {
+  const d = DECIDE[kind];
   const tag = `c${c}${attempt > 1 ? `-try${attempt}` : ""}`;
-  log(`decide-${tag}: preparing ${DECISIONS + warm} pending logouts`);
-  const { lines, ms } = await prepareDecisions(client, DECISIONS + warm, tag);
-  prep.push({ c, attempt, n: lines.length, ms });
-  log(`decide-${tag}: prepared in ${(ms / 1000).toFixed(1)} s (${f1(ms / lines.length)} ms each)`);
+  log(`${kind}-${tag}: preparing ${DECISIONS + warm} pending logouts`);
+  const { lines, ms } = await prepareDecisions(d.who, client, DECISIONS + warm, `${kind}-${tag}`);
+  prep.push({ kind, c, attempt, n: lines.length, ms });
+  log(`${kind}-${tag}: prepared in ${(ms / 1000).toFixed(1)} s (${f1(ms / lines.length)} ms each)`);
   for (const line of lines.splice(0, warm)) {
     const [cookie, body] = line.split("\t");
-    const r = await request(`${APP_URL}/api/logout/decide`, {
+    const r = await request(`${d.url}${d.path}`, {
       method: "POST",
-      headers: { accept: "text/html", "content-type": "application/x-www-form-urlencoded", cookie, "sec-fetch-site": "same-origin" },
+      headers: { accept: "text/html", "content-type": "application/x-www-form-urlencoded", cookie, "sec-fetch-site": "same-origin", origin: d.url },
       body,
     });
-    if (r.status !== 303) throw new Error(`warm-up decision → ${r.status}`);
+    if (String(r.status) !== d.status) throw new Error(`${kind} warm-up decision → ${r.status}`);
   }
-  const file = path.join(OUT, `decisions-c${c}.tsv`);
+  const file = path.join(OUT, `decisions-${kind}-c${c}.tsv`);
   fs.writeFileSync(file, lines.join("\n") + "\n", { mode: 0o600 });
   await waitQuiet(attempt > 1 ? 30 : 15);
-  const r = await measured(() =>
-    wrk({
-      name: `decide-${tag}`,
-      url: APP_URL,
-      connections: c,
-      seconds: DECIDE_MAX_SECONDS,
-      script: "decide.lua",
-      scriptArgs: [file, String(Math.min(c, NPROC))],
-      untilThreadsDone: true,
-    }),
-  );
-  fs.rmSync(file, { force: true });
-  log(
-    `decide-${tag}: ${r.requests} decisions (${r.ok} ok) in ${f2(r.seconds)} s, ${Math.round(r.rps)} req/s, p50 ${f2(msOf(r.latency_us.p50))} ms, ` +
-      `app ${Math.round(r.appCpuPer1k * 1000)} µs CPU/req, background ${f1(r.backgroundPct)}%, errors ${errorsOf(r)}`,
-  );
-  return { kind: "decide", c, ...r };
-}
-
-for (const [i, c] of LEVELS.entries()) {
-  // The first decisions of the process are sent (unmeasured) before the first run.
-  let best = await decideRun(c, i === 0 ? 20 : 0, 1);
-  let attempts = 1;
-  const cost = DECISIONS * PREP_S + 5;
-  if (best.backgroundPct > NOISE_MAX && RETRIES > 0) {
-    if (slack >= cost) {
-      log(`decide-c${c}: other processes used ${f1(best.backgroundPct)}% of the machine (limit ${NOISE_MAX}%), repeating with fresh challenges`);
-      slack -= cost;
-      attempts = 2;
-      const again = await decideRun(c, 0, 2);
-      if (again.backgroundPct < best.backgroundPct) best = { ...again, attempt: 2 };
-    } else {
-      log(`decide-c${c}: noisy (${f1(best.backgroundPct)}%), but no time left in the budget to repeat it`);
-    }
+  let r;
+  try {
+    r = await measured(
+      () =>
+        wrk({
+          name: `${kind}-${tag}`,
+          url: d.url,
+          connections: c,
+          seconds: DECIDE_MAX_SECONDS,
+          script: "decide.lua",
+          scriptArgs: [file, String(Math.min(c, NPROC)), d.path, d.status],
+          untilThreadsDone: true,
+        }),
+      d.servers,
+    );
+  } finally {
+    fs.rmSync(file, { force: true });
   }
-  runs.push({ attempt: 1, ...best, attempts });
+  log(
+    `${kind}-${tag}: ${r.requests} decisions (${r.ok} ok) in ${f2(r.seconds)} s, ${Math.round(r.rps)} req/s, p50 ${f2(msOf(r.latency_us.p50))} ms, ` +
+      `server ${us(r.serverCpuUs)} µs CPU/req, Hydra ${us(r.hydraCpuUs)} µs, background ${f1(r.backgroundPct)}%, errors ${errorsOf(r)}`,
+  );
+  return { kind, c, ...r };
 }
 
-const end = { loadavg: loadavg(), mem: memKb(APP_PID), hydraMem: memKb(HYDRA_PID), elapsedS: (performance.now() - t0) / 1000 };
+let firstDecision = { decide: true, refdecide: true };
+for (const c of DECISION_LEVELS) {
+  for (const kind of ["decide", "refdecide"]) {
+    // The first decisions of each process are sent (unmeasured) before its first run.
+    let best = await decideRun(kind, c, firstDecision[kind] ? 20 : 0, 1);
+    firstDecision[kind] = false;
+    let attempts = 1;
+    const cost = DECISIONS * PREP_S + 5;
+    if (best.backgroundPct > NOISE_MAX && RETRIES > 0) {
+      if (slack >= cost) {
+        log(`${kind}-c${c}: other processes used ${f1(best.backgroundPct)}% of the machine (limit ${NOISE_MAX}%), repeating with fresh challenges`);
+        slack -= cost;
+        attempts = 2;
+        const again = await decideRun(kind, c, 0, 2);
+        if (again.backgroundPct < best.backgroundPct) best = { ...again, attempt: 2 };
+      } else {
+        log(`${kind}-c${c}: noisy (${f1(best.backgroundPct)}%), but no time left in the budget to repeat it`);
+      }
+    }
+    runs.push({ attempt: 1, ...best, attempts });
+  }
+}
+
+const end = {
+  loadavg: loadavg(),
+  mem: memKb(PIDS.app),
+  refMem: memKb(PIDS.ref),
+  hydraMem: memKb(PIDS.hydra),
+  elapsedS: (performance.now() - t0) / 1000,
+};
 
 // ---------------------------------------------------------------- report
 
 const byKey = (kind, c) => runs.find((r) => r.kind === kind && r.c === c);
+const ratio = (a, b) => (a && b ? a / b : NaN);
 const hydraShare = (r) => {
   // mean time the app waited for Hydra per request, from its own histogram
   const waited = r.hydraGet.sum + r.hydraAccept.sum;
-  return { ms: (waited / r.requests) * 1000, calls: `${r.hydraGet.count} GET${r.hydraAccept.count ? ` + ${r.hydraAccept.count} PUT` : ""}` };
+  return { ms: (waited / r.requests) * 1000 };
 };
 
-const repeatsTable = table(
-  ["pair", "floor p50 ms", "app p50 ms", "p50 overhead ms", "app/floor p50", "floor req/s", "app req/s", "app CPU µs / render", "other processes %"],
-  c1Repeats.map((g, i) => [
-    `${i + 1}${g === c1Repeats.find((x) => x[0] === byKey("floor", 1)) ? " (in the table above: median)" : ""}`,
-    f3(msOf(g[0].latency_us.p50)),
-    f3(msOf(g[1].latency_us.p50)),
-    f3(msOf(overheadOf(g))),
-    f2(g[1].latency_us.p50 / g[0].latency_us.p50),
-    Math.round(g[0].rps),
-    Math.round(g[1].rps),
-    Math.round(g[1].appCpuPer1k * 1000),
-    f1(Math.max(g[0].backgroundPct, g[1].backgroundPct)),
-  ]),
-);
-const c1Overheads = c1Repeats.map((g) => msOf(overheadOf(g)));
-
-const mainRows = runs.map((r) => {
-  const label = { floor: "floor: Hydra admin GET", prompt: "app: GET /logout (prompt)", decide: "app: POST decide (accept)" }[r.kind];
-  const share = r.kind === "floor" ? null : hydraShare(r);
-  return [
-    label,
-    r.c,
-    r.requests,
-    Math.round(r.rps),
-    f2(msOf(r.latency_us.p50)),
-    f2(msOf(r.latency_us.p90)),
-    f2(msOf(r.latency_us.p99)),
-    f2(msOf(r.latency_us.mean)),
-    share
-      ? `${f2(share.ms)} (${Math.round((share.ms / msOf(r.latency_us.mean)) * 100)}%)` +
-        (r.hydraAccept.count ? `: GET ${f2((r.hydraGet.sum / r.hydraGet.count) * 1000)} + PUT ${f2((r.hydraAccept.sum / r.hydraAccept.count) * 1000)}` : "")
-      : "–",
-    r.kind === "floor" ? "–" : f3(r.appCpuPer1k),
-    f3(r.hydraCpuPer1k),
-    r.kind === "floor" ? "–" : f1(r.mem.hwm / 1024),
-    errorsOf(r),
-  ];
-});
+// 1. Three-way, at the main levels.
+const mainRows = [];
+for (const c of LEVELS) {
+  for (const kind of ["floor", "app", "ref"]) {
+    const r = byKey(kind, c);
+    if (!r) continue;
+    const share = kind === "app" ? hydraShare(r) : null;
+    mainRows.push([
+      LABEL[kind],
+      c,
+      r.requests,
+      Math.round(r.rps),
+      f2(msOf(r.latency_us.p50)),
+      f2(msOf(r.latency_us.p90)),
+      f2(msOf(r.latency_us.p99)),
+      kind === "floor" ? "–" : us(r.serverCpuUs),
+      us(r.hydraCpuUs),
+      kind === "floor" ? "–" : f1(r.serverPeakRssMb),
+      kind === "floor" ? "–" : f1(r.serverHwmMb),
+      share ? `${f2(share.ms)} (${Math.round((share.ms / msOf(r.latency_us.mean)) * 100)}%)` : "–",
+      errorsOf(r),
+    ]);
+  }
+}
 const mainTable = table(
-  ["run", "c", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "mean ms", "Hydra wait ms/req (share of mean)", "app CPU-s /1000", "Hydra CPU-s /1000", "app VmHWM MB", "errors"],
+  ["run", "c", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "server CPU µs/req", "Hydra CPU µs/req", "server peak RSS MB", "server VmHWM MB", "app's Hydra wait ms/req (share of mean)", "errors"],
   mainRows,
 );
 
+// 2. Ratios at the main levels.
 const ratioRows = LEVELS.map((c) => {
   const fl = byKey("floor", c);
-  const pr = byKey("prompt", c);
+  const a = byKey("app", c);
+  const rf = byKey("ref", c);
   return [
     c,
-    f3(msOf(fl.latency_us.p50)),
-    f3(msOf(pr.latency_us.p50)),
-    f2(pr.latency_us.p50 / fl.latency_us.p50),
-    f3(msOf(pr.latency_us.p50 - fl.latency_us.p50)),
-    f2(pr.latency_us.p99 / fl.latency_us.p99),
-    f2(pr.rps / fl.rps),
+    f2(ratio(rf?.serverCpuUs, a?.serverCpuUs)),
+    f2(ratio(rf?.serverPeakRssMb, a?.serverPeakRssMb)),
+    f2(ratio(a?.rps, rf?.rps)),
+    f2(ratio(rf?.latency_us.p50, a?.latency_us.p50)),
+    f2(ratio(rf?.latency_us.p99, a?.latency_us.p99)),
+    f3(msOf(a.latency_us.p50 - fl.latency_us.p50)),
+    f3(msOf(rf ? rf.latency_us.p50 - fl.latency_us.p50 : NaN)),
+    f2(ratio(a.latency_us.p50, fl.latency_us.p50)),
+    f2(ratio(a.rps, fl.rps)),
+    f2(ratio(rf?.rps, fl.rps)),
   ];
 });
 const ratioTable = table(
-  ["c", "floor p50 ms", "app p50 ms", "p50 app/floor", "p50 overhead ms", "p99 app/floor", "req/s app/floor"],
+  [
+    "c",
+    "CPU/req ref/app",
+    "peak RSS ref/app",
+    "req/s app/ref",
+    "p50 ref/app",
+    "p99 ref/app",
+    "app p50 over floor ms",
+    "ref p50 over floor ms",
+    "p50 app/floor",
+    "req/s app/floor",
+    "req/s ref/floor",
+  ],
   ratioRows,
 );
 
-const noiseRows = [...runs, ...breakdown].map((r) => [
-  `${r.kind}-c${r.c}`,
-  r.attempts > 1 ? `${r.attempt} of ${r.attempts}` : "1",
-  f2(r.seconds),
-  f1(r.machineBusyPct),
-  f1((r.appCpu / (r.seconds * NPROC)) * 100),
-  f1((r.hydraCpu / (r.seconds * NPROC)) * 100),
-  f1(r.wrkPct),
-  `${f1(r.backgroundPct)}${r.backgroundPct > NOISE_MAX ? " (noisy)" : ""}`,
-]);
-const noiseTable = table(
-  ["run", "attempt kept", "seconds", `machine busy % (of ${NPROC} CPUs)`, "app %", "Hydra %", "wrk + bench.mjs %", "other processes %"],
-  noiseRows,
+// 3. Decisions.
+const decisionRows = [];
+for (const c of DECISION_LEVELS) {
+  const a = byKey("decide", c);
+  const rf = byKey("refdecide", c);
+  for (const r of [a, rf].filter(Boolean)) {
+    decisionRows.push([
+      LABEL[r.kind],
+      c,
+      `${r.ok}/${r.requests}`,
+      Math.round(r.rps),
+      f2(msOf(r.latency_us.p50)),
+      f2(msOf(r.latency_us.p99)),
+      us(r.serverCpuUs),
+      us(r.hydraCpuUs),
+      r === rf ? f2(ratio(rf.serverCpuUs, a?.serverCpuUs)) : "",
+      errorsOf(r),
+    ]);
+  }
+}
+const decisionTable = table(
+  ["run", "c", "ok (redirect to Hydra's logout_verifier)", "req/s", "p50 ms", "p99 ms", "server CPU µs/decision", "Hydra CPU µs/decision", "CPU ref/app", "errors"],
+  decisionRows,
 );
 
-const weightTable = table(
+// 4. How cost grows.
+const scaleRows = [];
+for (const c of [...new Set([...SCALE, ...REPLICA_LEVELS.filter(() => PIDS.app2 && PIDS.ref2)])].sort((a, b) => a - b)) {
+  for (const [a, rf, what] of [
+    [byKey("app", c), byKey("ref", c), "1 replica"],
+    [byKey("app2x", c), byKey("ref2x", c), "2 replicas"],
+  ]) {
+    if (!a && !rf) continue;
+    scaleRows.push([
+      c,
+      what,
+      us(a?.rps),
+      a ? f2(msOf(a.latency_us.p99)) : "–",
+      us(a?.serverCpuUs),
+      a ? f1(a.serverPeakRssMb) : "–",
+      us(rf?.rps),
+      rf ? f2(msOf(rf.latency_us.p99)) : "–",
+      us(rf?.serverCpuUs),
+      rf ? f1(rf.serverPeakRssMb) : "–",
+      f2(ratio(rf?.serverCpuUs, a?.serverCpuUs)),
+      f1((a ? a.machineBusyPct : NaN)) + " / " + f1(rf ? rf.machineBusyPct : NaN),
+    ]);
+  }
+}
+const scaleTable = table(
+  ["c", "setup", "app req/s", "app p99 ms", "app CPU µs/req", "app peak RSS MB", "ref req/s", "ref p99 ms", "ref CPU µs/req", "ref peak RSS MB", "CPU ref/app", "machine busy % app / ref"],
+  scaleRows,
+);
+
+const repeatsTable = table(
+  ["group", "floor p50 ms", "app p50 ms", "app p50 over floor ms", "ref p50 ms", "app CPU µs/render", "ref CPU µs/render", "CPU ref/app", "other processes %"],
+  c1Repeats.map((g, i) => {
+    const [fl, a, rf] = ["floor", "app", "ref"].map((k) => g.find((r) => r.kind === k));
+    return [
+      `${i + 1}${g === c1Kept ? " (kept: median)" : ""}`,
+      f3(msOf(fl.latency_us.p50)),
+      f3(msOf(a.latency_us.p50)),
+      f3(msOf(overheadOf(g))),
+      f3(msOf(rf.latency_us.p50)),
+      us(a.serverCpuUs),
+      us(rf.serverCpuUs),
+      f2(ratio(rf.serverCpuUs, a.serverCpuUs)),
+      f1(Math.max(...g.map((r) => r.backgroundPct))),
+    ];
+  }),
+);
+const c1Overheads = c1Repeats.map((g) => msOf(overheadOf(g)));
+
+const noiseTable = table(
+  ["run", "attempt kept", "seconds", `machine busy % (of ${NPROC} CPUs)`, "server(s) %", "Hydra %", "wrk + bench.mjs %", "other processes %"],
+  [...runs, ...breakdown].map((r) => [
+    `${r.kind}-c${r.c}`,
+    r.attempts > 1 ? `${r.attempt} of ${r.attempts}` : "1",
+    f2(r.seconds),
+    f1(r.machineBusyPct),
+    f1((r.serverCpu / (r.seconds * NPROC)) * 100),
+    f1((r.cpu.hydra / (r.seconds * NPROC)) * 100),
+    f1(r.wrkPct),
+    `${f1(r.backgroundPct)}${r.backgroundPct > NOISE_MAX ? " (noisy)" : ""}`,
+  ]),
+);
+
+const weightTable = !weight ? "(skipped: no built site; `cargo leptos build --release` makes it)" : table(
   ["asset", "raw", "gzip -9", "brotli q11"],
   [
     ...weight.assets.map((a) => [`${a.kind.toUpperCase()} ${a.url}`, `${a.raw} B`, `${a.gzip} B`, `${a.br} B`]),
@@ -590,75 +827,98 @@ const weightTable = table(
   ],
 );
 
+const breakdownTable = table(
+  ["request (concurrency 1)", "req/s", "p50 ms", "app CPU µs / request"],
+  [
+    ...breakdown.map((r) => [LABEL[r.kind], Math.round(r.rps), f3(msOf(r.latency_us.p50)), us(r.serverCpuUs)]),
+    ...(byKey("app", 1) ? [["app: GET /logout?logout_challenge=C (prompt: Hydra GET + render + ticket)", Math.round(byKey("app", 1).rps), f3(msOf(byKey("app", 1).latency_us.p50)), us(byKey("app", 1).serverCpuUs)]] : []),
+    ...(byKey("decide", 1) ? [["app: POST /api/logout/decide (Hydra GET + PUT, 303)", Math.round(byKey("decide", 1).rps), f3(msOf(byKey("decide", 1).latency_us.p50)), us(byKey("decide", 1).serverCpuUs)]] : []),
+  ],
+);
+
+// Targets.
 const c1 = LEVELS.includes(1) ? 1 : LEVELS[0];
-const overheadC1 = msOf(byKey("prompt", c1).latency_us.p50 - byKey("floor", c1).latency_us.p50);
-const promptCpu = runs.filter((r) => r.kind === "prompt").map((r) => [r.c, r.appCpuPer1k]);
-const worstCpu = Math.max(...promptCpu.map(([, v]) => v));
-const peakRssMb = end.mem.hwm / 1024;
+const overheadC1 = msOf(byKey("app", c1).latency_us.p50 - byKey("floor", c1).latency_us.p50);
+const cpuRatios = TARGET.cpuRatioLevels.filter((c) => byKey("app", c) && byKey("ref", c)).map((c) => [c, ratio(byKey("ref", c).serverCpuUs, byKey("app", c).serverCpuUs)]);
+const decideRatios = TARGET.cpuRatioLevels.filter((c) => byKey("decide", c) && byKey("refdecide", c)).map((c) => [c, ratio(byKey("refdecide", c).serverCpuUs, byKey("decide", c).serverCpuUs)]);
+const rssRun = byKey("app", TARGET.rssLevel);
+const rssMb = rssRun ? rssRun.serverHwmMb : NaN;
+const worst = (xs) => (xs.length ? Math.min(...xs.map(([, v]) => v)) : NaN);
 const targets = [
   [
-    `app p50 overhead over the floor at concurrency ${c1}`,
+    `CPU per prompt render ≤ 1/${TARGET.cpuRatio} of the reference's (c = ${TARGET.cpuRatioLevels.join(" and ")})`,
+    `ref/app ≥ ${TARGET.cpuRatio}`,
+    cpuRatios.map(([c, v]) => `c${c}: ${f2(v)}× (${us(byKey("app", c).serverCpuUs)} vs ${us(byKey("ref", c).serverCpuUs)} µs)`).join("; ") || "not measured",
+    verdict(cpuRatios.length === TARGET.cpuRatioLevels.length && worst(cpuRatios) >= TARGET.cpuRatio),
+  ],
+  [
+    `app p50 latency over the floor at c = ${c1}`,
     `≤ ${TARGET.overheadMs} ms`,
-    `${f3(overheadC1)} ms (${f3(msOf(byKey("prompt", c1).latency_us.p50))} vs ${f3(msOf(byKey("floor", c1).latency_us.p50))})` +
-      (c1Overheads.length > 1 ? `; median of ${c1Overheads.length} pairs: ${c1Overheads.map(f3).join(", ")} ms` : ""),
+    `${f3(overheadC1)} ms (${f3(msOf(byKey("app", c1).latency_us.p50))} vs ${f3(msOf(byKey("floor", c1).latency_us.p50))})` +
+      (c1Overheads.length > 1 ? `; median of ${c1Overheads.length} groups: ${c1Overheads.map(f3).join(", ")} ms` : ""),
     verdict(overheadC1 <= TARGET.overheadMs),
   ],
   [
-    "app CPU per prompt render (worst concurrency)",
-    `≤ ${TARGET.cpuPer1k} CPU-s / 1000 (100 µs each)`,
-    `${f3(worstCpu)} CPU-s / 1000 (${promptCpu.map(([c, v]) => `c${c} ${Math.round(v * 1000)} µs`).join(", ")})`,
-    verdict(worstCpu <= TARGET.cpuPer1k),
+    `app peak RSS under c = ${TARGET.rssLevel} (VmHWM after that run)`,
+    `≤ ${TARGET.rssMb} MB`,
+    `${f1(rssMb)} MB (reference: ${f1(byKey("ref", TARGET.rssLevel)?.serverHwmMb)} MB)`,
+    verdict(rssMb <= TARGET.rssMb),
   ],
-  ["app peak RSS under load (VmHWM, process lifetime)", `≤ ${TARGET.rssMb} MB`, `${f1(peakRssMb)} MB`, verdict(peakRssMb <= TARGET.rssMb)],
-  ["prompt HTML + CSS, brotli", `≤ 10 KB`, kb(weight.htmlCss.br), verdict(weight.htmlCss.br <= TARGET.htmlCssBr)],
-  ["prompt HTML + CSS + JS + WASM, brotli", `≤ 60 KB`, kb(weight.total.br), verdict(weight.total.br <= TARGET.totalBr)],
-];
-const breakdownRows = [
-  ...breakdown.map((r) => [
-    { alive: "GET /health/alive (HTTP stack + middleware)", page400: "GET /logout without challenge (400 page: Leptos render, no Hydra)" }[r.kind],
-    Math.round(r.rps),
-    f3(msOf(r.latency_us.p50)),
-    Math.round(r.appCpuPer1k * 1000),
-  ]),
-  ...(byKey("prompt", 1)
-    ? [["GET /logout?logout_challenge=C (prompt: Hydra GET + render + ticket)", Math.round(byKey("prompt", 1).rps), f3(msOf(byKey("prompt", 1).latency_us.p50)), Math.round(byKey("prompt", 1).appCpuPer1k * 1000)]]
-    : []),
-  ...(byKey("decide", 1)
-    ? [["POST /api/logout/decide (Hydra GET + PUT, 303)", Math.round(byKey("decide", 1).rps), f3(msOf(byKey("decide", 1).latency_us.p50)), Math.round(byKey("decide", 1).appCpuPer1k * 1000)]]
+  [
+    `CPU per accept decision ≤ 1/${TARGET.decideCpuRatio} of the reference's (c = ${TARGET.cpuRatioLevels.join(" and ")})`,
+    `ref/app ≥ ${TARGET.decideCpuRatio}`,
+    decideRatios.map(([c, v]) => `c${c}: ${f2(v)}× (${us(byKey("decide", c).serverCpuUs)} vs ${us(byKey("refdecide", c).serverCpuUs)} µs)`).join("; ") || "not measured",
+    verdict(decideRatios.length === TARGET.cpuRatioLevels.length && worst(decideRatios) >= TARGET.decideCpuRatio),
+  ],
+  ...(weight
+    ? [
+        ["prompt HTML + CSS, brotli", `≤ 10 KB`, kb(weight.htmlCss.br), verdict(weight.htmlCss.br <= TARGET.htmlCssBr)],
+        ["prompt HTML + CSS + JS + WASM, brotli", `≤ 60 KB`, kb(weight.total.br), verdict(weight.total.br <= TARGET.totalBr)],
+      ]
     : []),
 ];
-const breakdownTable = table(["request (concurrency 1)", "req/s", "p50 ms", "app CPU µs / request"], breakdownRows);
-
 const targetTable = table(["target", "bound", "measured", "verdict"], targets);
 
-const prepLine = prep.map((p) => `c${p.c}${p.attempt > 1 ? ` (again)` : ""}: ${p.n} in ${(p.ms / 1000).toFixed(1)} s`).join(", ");
+const prepLine = prep.map((p) => `${p.kind}-c${p.c}${p.attempt > 1 ? ` (again)` : ""}: ${p.n} in ${(p.ms / 1000).toFixed(1)} s`).join(", ");
 const md = `# hydra-logout-ui benchmark results
 
-Generated by \`./bench/run.sh\` at ${meta.started} (took ${Math.round(end.elapsedS)} s after the start of Hydra and the app).
+Generated by \`./bench/run.sh\` at ${meta.started} (took ${Math.round(end.elapsedS)} s after the start of Hydra, the app and the reference).
 
 - Machine: ${meta.machine || `${NPROC} CPUs`}
 - Versions: ${meta.versions}
+- Reference: ${meta.reference} (Express + pug, Node, \`NODE_ENV=production\`), ${REF_URL}
+- App: ${APP_URL}, release binary${meta.appEnv ? `, ${meta.appEnv}` : ""}
 - Quiet check: ${meta.quiet}
 - Load average (1/5/15 min): ${meta.loadavgStart} at the start, ${end.loadavg} at the end
 - Time budget: ${BUDGET} s for this script (planned work ${Math.round(PLAN_S)} s); ${Math.round(slackStart - slack)} s of the ${Math.round(slackStart)} s slack went to waiting for other processes and repeating noisy runs
-- Each GET run: ${WARMUP} s warm-up (not counted), then ${SECONDS} s with wrk (\`-t min(c, ${NPROC})\`); decisions: ${DECISIONS} fresh challenges per concurrency, each accepted exactly once (prepared: ${prepLine})
-- Floor: \`GET ${ADMIN_URL}/admin/oauth2/auth/requests/logout?logout_challenge=C\` (Hydra v2.3.0, SQLite WAL, \`scripts/hydra.sh\` instance \`bench\`); app: \`${APP_URL}\`, release binary, \`RUST_LOG=warn\`
+- Each GET run: ${WARMUP} s warm-up (not counted), then ${SECONDS} s with wrk (\`-t min(c, ${NPROC})\`); decisions: ${DECISIONS} fresh challenges per server and concurrency, each accepted exactly once (prepared: ${prepLine})
+- Floor: \`GET ${ADMIN_URL}/admin/oauth2/auth/requests/logout?logout_challenge=C\` (\`scripts/hydra.sh\` instance \`bench\`, SQLite)
 
-## Results
+## Floor, app and reference (GET of the prompt, same challenge)
 
 ${mainTable}
 
-"Hydra wait" is the app's own \`logout_ui_hydra_request_duration_seconds\` (sum over the run ÷ requests): the mean time per request the app spent waiting on Hydra's admin API (prompt: one GET; decision: one GET + one PUT accept, each call's mean shown), and its share of the mean latency wrk saw. Calls counted during the runs: ${runs.filter((r) => r.kind !== "floor").map((r) => `${r.kind}-c${r.c} ${r.hydraGet.count} GET${r.hydraAccept.count ? ` + ${r.hydraAccept.count} PUT` : ""} for ${r.requests} requests`).join("; ")} (the GET runs' few extra calls are requests still in flight when wrk stopped counting). CPU-s /1000: utime+stime from \`/proc/<pid>/stat\` over the run per 1000 requests. VmHWM is the app's peak resident set since it started (it only grows from row to row).
+"server" is the process under test (the app, or the reference; none for the floor). CPU µs/req: its utime+stime from \`/proc/<pid>/stat\` over the run ÷ requests. Peak RSS: its highest VmRSS during the run (polled every 100 ms); VmHWM: its peak since it started (runs go from low to high concurrency). "Hydra wait" is the app's own \`logout_ui_hydra_request_duration_seconds\` over the run ÷ requests.
 
-## App vs floor (GET prompt vs Hydra's GET)
+## Ratios
 
 ${ratioTable}
 
-${c1Repeats.length > 1 ? `### Concurrency 1, every pair (floor then app, ${SECONDS} s each)\n\n${repeatsTable}\n\n` : ""}## Where the app's CPU goes (concurrency 1)
+${c1Repeats.length > 1 ? `### Concurrency 1, every group (floor, app, reference; ${SECONDS} s each)\n\n${repeatsTable}\n\n` : ""}## Decisions (accept)
+
+${decisionTable}
+
+## How cost grows
+
+${scaleTable}
+
+"2 replicas": two processes of each with the same total load, split evenly by the load generator (two wrk, c/2 connections each; no balancer process on the two cores). req/s and CPU add up over both replicas, RSS is the sum of both peaks, p99 the worse of the two.
+
+## Where the app's CPU goes (concurrency 1)
 
 ${breakdown.length ? breakdownTable : "(skipped: BENCH_BREAKDOWN_SECONDS=0)"}
 
-## Page weight of the prompt
+## Page weight of the app's prompt
 
 ${weightTable}
 
@@ -668,11 +928,11 @@ ${targetTable}
 
 ## Machine load during the runs
 
-Share of all ${NPROC} CPUs over each measured run (from \`/proc/stat\` and the processes' own counters). "Other processes" is everyone else on this shared machine; a floor/app pair in which it exceeded ${NOISE_MAX}% was repeated (up to ${RETRIES} times, within the time budget) and the quietest attempt kept; a noisy decision run was repeated once with fresh challenges.
+Share of all ${NPROC} CPUs over each measured run (from \`/proc/stat\` and the processes' own counters). "Other processes" is everyone else on this shared machine; a group of GET runs in which it exceeded ${NOISE_MAX}% was repeated (up to ${RETRIES} times, within the time budget) and the quietest attempt kept; a noisy decision run was repeated once with fresh challenges.
 
 ${noiseTable}
 
-App at the end: VmHWM ${f1(end.mem.hwm / 1024)} MB, VmRSS ${f1(end.mem.rss / 1024)} MB. Hydra at the end: VmHWM ${f1(end.hydraMem.hwm / 1024)} MB.
+At the end: app VmHWM ${f1(end.mem.hwm / 1024)} MB (VmRSS ${f1(end.mem.rss / 1024)} MB); reference VmHWM ${f1(end.refMem.hwm / 1024)} MB (VmRSS ${f1(end.refMem.rss / 1024)} MB); Hydra VmHWM ${f1(end.hydraMem.hwm / 1024)} MB.
 `;
 
 fs.writeFileSync(path.join(OUT, "results.md"), md);

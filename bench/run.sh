@@ -1,33 +1,41 @@
 #!/usr/bin/env bash
-# The benchmark of hydra-logout-ui against its floor (Ory Hydra's admin API).
-# See BENCHMARKS.md. Loopback only; a few minutes.
+# The benchmark of hydra-logout-ui beside its floor (Ory Hydra's admin API) and
+# Ory's reference app (npm hydra-login-consent-logout, pinned in
+# bench/reference/package-lock.json). See BENCHMARKS.md. Loopback only.
 #
-#   ./bench/run.sh             the benchmark (~4–5 min once the machine is quiet)
+#   ./bench/run.sh             the benchmark (~11–12 min once the machine is quiet)
 #   ./bench/run.sh --profile   instead: a perf profile of the prompt at concurrency 1
 #                              (~1 min; target/bench/profile.md; needs perf)
 #
 # Starts its own Hydra (scripts/hydra.sh instance "bench", public :4484, admin
-# :4485, fresh SQLite) and its own app (release binary, copied to
-# target/bench/bin/, on 127.0.0.1:3040), runs bench/bench.mjs (wrk for the load),
-# prints the tables and writes target/bench/results.md (+ results.json, wrk logs
-# in target/bench/logs/), then stops both.
+# :4485, fresh SQLite), two replicas of the app (release binary, copied to
+# target/bench/bin/, on 127.0.0.1:3040 and :3042) and two of the reference (npm ci
+# in bench/reference when needed; NODE_ENV=production, HYDRA_ADMIN_URL, PORT;
+# 127.0.0.1:3041 and :3043), runs bench/bench.mjs (wrk for the load), prints the
+# tables and writes target/bench/results.md (+ results.json, logs in
+# target/bench/logs/), then stops all of them.
 #
 # Environment (all optional):
 #   BENCH_SECONDS=10            measured seconds per GET run (floor, prompt)
 #   BENCH_WARMUP_SECONDS=2      unmeasured warm-up before each GET run
-#   BENCH_CONCURRENCY=1,16,64   connection counts
-#   BENCH_C1_REPEATS=3          floor/app pairs at concurrency 1 (the median is kept)
-#   BENCH_DECISIONS=800         fresh challenges accepted per concurrency (each
-#                               needs ~35 ms of sequential preparation)
+#   BENCH_CONCURRENCY=1,16,64   connection counts of the floor/app/reference runs
+#   BENCH_SCALE=1,4,16,64,128,256  connection counts of "how cost grows" (app, reference)
+#   BENCH_REPLICA_CONCURRENCY=64,256  the same load over two replicas of each
+#   BENCH_C1_REPEATS=3          floor/app/reference groups at concurrency 1 (median kept)
+#   BENCH_DECISIONS=600         fresh challenges accepted per server and concurrency
+#                               (each needs ~35–45 ms of sequential preparation)
+#   BENCH_DECISION_CONCURRENCY=1,16,64
 #   BENCH_NOISE_MAX=10          % of the machine other processes may use during a
-#                               floor/app pair before it is repeated
-#   BENCH_RETRIES=2             extra attempts of a noisy pair (the quietest is kept)
+#                               group of runs before it is repeated
+#   BENCH_RETRIES=1             extra attempts of a noisy group (the quietest is kept)
 #   BENCH_BREAKDOWN_SECONDS=5   /health/alive and the 400 page at c=1 (0: skip)
 #   BENCH_QUIET_WAIT=600        seconds to wait for a quiet machine first (0: don't)
 #   BENCH_QUIET_CPU=25          "quiet": machine CPU busy % below this (over 3 s) and
 #                               no cargo/rustc/go build/Playwright process running
-#   BENCH_BUDGET_SECONDS=330    time for bench.mjs, including its waits for other
-#                               processes and the repeats (planned work: ~270 s)
+#   BENCH_BUDGET_SECONDS=720    time for bench.mjs, including its waits for other
+#                               processes and the repeats (planned work: ~620 s)
+#   BENCH_APP_ENV="K=V …"       extra environment for the app replicas (experiments:
+#                               TOKIO_WORKER_THREADS=1, RUST_LOG=info, LD_PRELOAD=…)
 #   BENCH_BUILD=1               rebuild the release first (else only when missing)
 set -euo pipefail
 
@@ -46,6 +54,11 @@ mkdir -p "$OUT/bin" "$OUT/logs"
 export HYDRA_INSTANCE=bench HYDRA_PUBLIC_PORT=4484 HYDRA_ADMIN_PORT=4485
 APP_ADDR=127.0.0.1:3040
 APP_URL="http://$APP_ADDR"
+APP2_ADDR=127.0.0.1:3042
+REF_PORT=3041
+REF2_PORT=3043
+REF_DIR="$ROOT/bench/reference"
+REF_APP="$REF_DIR/node_modules/hydra-login-consent-logout/lib/app.js"
 ADMIN_URL="http://127.0.0.1:$HYDRA_ADMIN_PORT"
 PUBLIC_URL="http://127.0.0.1:$HYDRA_PUBLIC_PORT"
 QUIET_WAIT="${BENCH_QUIET_WAIT:-600}"
@@ -71,25 +84,47 @@ command -v node >/dev/null || { log "needs Node.js >= 20"; exit 1; }
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
   { log "needs Node.js >= 20 (have $(node -v))"; exit 1; }
 
+# ------------------------------------------------------------------ the reference
+# Ory's reference app at the version of bench/reference/package-lock.json.
+ref_version() { node -p 'require(process.argv[1]).version' "$REF_DIR/node_modules/hydra-login-consent-logout/package.json" 2>/dev/null || true; }
+REF_PINNED="$(node -p 'require(process.argv[1]).packages["node_modules/hydra-login-consent-logout"].version' "$REF_DIR/package-lock.json")"
+if [[ "$(ref_version)" != "$REF_PINNED" ]]; then
+  log "installing the reference app (npm ci in bench/reference: hydra-login-consent-logout $REF_PINNED)"
+  npm ci --prefix "$REF_DIR" --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 # ------------------------------------------------------------------ the app
-if [[ "${BENCH_BUILD:-0}" == 1 || ! -x target/release/hydra-logout-ui || ! -f target/site/pkg/hydra-logout-ui.wasm ]]; then
+need_build=0
+[[ "${BENCH_BUILD:-0}" == 1 || ! -x target/release/hydra-logout-ui ]] && need_build=1
+[[ ! -f target/site/pkg/hydra-logout-ui.wasm ]] && cargo leptos --version >/dev/null 2>&1 && need_build=1
+if [[ "$need_build" == 1 ]]; then
   log "building the release (cargo leptos build --release)"
   cargo leptos build --release
 fi
+# Only the page-weight table needs the built site (CSS, JS, WASM).
+BENCH_SITE=1
+if [[ ! -f target/site/pkg/hydra-logout-ui.wasm ]]; then
+  log "no target/site (cargo-leptos missing?): the page-weight table is skipped"
+  BENCH_SITE=0
+  mkdir -p target/site
+fi
+export BENCH_SITE
 
 # ------------------------------------------------------------------ cleanup
-APP_PID=""
+STARTED_PIDS=() # the app and reference replicas this script started
 HYDRA_STARTED=0
 cleanup() {
   local rc=$?
-  if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
-    kill -TERM "$APP_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$APP_PID" 2>/dev/null && kill -KILL "$APP_PID" 2>/dev/null
-    wait "$APP_PID" 2>/dev/null || true
-    log "app stopped (pid $APP_PID)"
-  fi
-  rm -f "$OUT/app.pid" "$OUT"/decisions-c*.tsv
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    kill -0 "$pid" 2>/dev/null || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+    log "stopped pid $pid"
+  done
+  rm -f "$OUT/app.pid" "$OUT"/decisions-*.tsv
   [[ "$HYDRA_STARTED" == 1 ]] && { scripts/hydra.sh stop || true; }
   exit "$rc"
 }
@@ -160,24 +195,57 @@ URLS_LOGOUT="$APP_URL/logout" URLS_POST_LOGOUT_REDIRECT="$APP_URL/logged-out" UR
   scripts/hydra.sh start
 HYDRA_PID="$(cat "$ROOT/target/testenv/hydra-$HYDRA_INSTANCE.pid")"
 
-if (exec 3<>"/dev/tcp/127.0.0.1/${APP_ADDR##*:}") 2>/dev/null; then
-  log "$APP_ADDR is already in use"
-  exit 1
-fi
-env -i PATH="$PATH" HOME="${HOME:-/root}" \
-  HYDRA_ADMIN_URL="$ADMIN_URL" HYDRA_PUBLIC_URL="$PUBLIC_URL" \
-  LOGOUT_UI_SECRET="bench-only-secret-0123456789abcdefghijkl" \
-  LEPTOS_SITE_ADDR="$APP_ADDR" LEPTOS_SITE_ROOT="$OUT/site" RUST_LOG=warn \
-  "$OUT/bin/hydra-logout-ui" </dev/null >"$OUT/logs/app.log" 2>&1 &
-APP_PID=$!
-echo "$APP_PID" >"$OUT/app.pid"
-for _ in $(seq 1 100); do
-  curl -fsS -o /dev/null --max-time 1 "$APP_URL/health/alive" 2>/dev/null && break
-  kill -0 "$APP_PID" 2>/dev/null || { log "the app exited; $OUT/logs/app.log:"; tail -20 "$OUT/logs/app.log" >&2; exit 1; }
-  sleep 0.1
+for port in "${APP_ADDR##*:}" "${APP2_ADDR##*:}" "$REF_PORT" "$REF2_PORT" 3044 3045; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    log "127.0.0.1:$port is already in use"
+    exit 1
+  fi
 done
+# BENCH_APP_ENV: extra variables for the app replicas (experiments only).
+read -r -a APP_EXTRA_ENV <<<"${BENCH_APP_ENV:-}"
+start_app() { # addr metrics-addr log → pid in STARTED_PIDS
+  env -i PATH="$PATH" HOME="${HOME:-/root}" METRICS_ADDR="$2" \
+    HYDRA_ADMIN_URL="$ADMIN_URL" HYDRA_PUBLIC_URL="$PUBLIC_URL" \
+    LOGOUT_UI_SECRET="bench-only-secret-0123456789abcdefghijkl" \
+    LEPTOS_SITE_ADDR="$1" LEPTOS_SITE_ROOT="$OUT/site" RUST_LOG=warn "${APP_EXTRA_ENV[@]}" \
+    "$OUT/bin/hydra-logout-ui" </dev/null >"$OUT/logs/$3" 2>&1 &
+  STARTED_PIDS+=("$!")
+}
+# The reference with its documented environment (HYDRA_ADMIN_URL, PORT) and
+# NODE_ENV=production, as Express apps are deployed (in development Express
+# recompiles the pug template on every render). Its morgan access log ("dev"
+# format, one line per request) goes to the log file.
+start_ref() { # port log → pid in STARTED_PIDS
+  env -i PATH="$PATH" HOME="${HOME:-/root}" NODE_ENV=production \
+    HYDRA_ADMIN_URL="$ADMIN_URL" PORT="$1" \
+    node --require "$REF_DIR/loopback.cjs" "$REF_APP" </dev/null >"$OUT/logs/$2" 2>&1 &
+  STARTED_PIDS+=("$!")
+}
+start_app "$APP_ADDR" 127.0.0.1:3044 app.log
+APP_PID="${STARTED_PIDS[-1]}"
+echo "$APP_PID" >"$OUT/app.pid"
+start_app "$APP2_ADDR" 127.0.0.1:3045 app2.log
+APP2_PID="${STARTED_PIDS[-1]}"
+start_ref "$REF_PORT" reference.log
+REF_PID="${STARTED_PIDS[-1]}"
+start_ref "$REF2_PORT" reference2.log
+REF2_PID="${STARTED_PIDS[-1]}"
+wait_up() { # url pid log
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || { log "pid $2 exited; $OUT/logs/$3:"; tail -20 "$OUT/logs/$3" >&2; exit 1; }
+    sleep 0.1
+  done
+  log "$1 did not answer within 10 s"
+  exit 1
+}
+wait_up "$APP_URL/health/alive" "$APP_PID" app.log
+wait_up "http://$APP2_ADDR/health/alive" "$APP2_PID" app2.log
+# The reference has no health route; its / answers 200.
+wait_up "http://127.0.0.1:$REF_PORT/" "$REF_PID" reference.log
+wait_up "http://127.0.0.1:$REF2_PORT/" "$REF2_PID" reference2.log
 curl -fsS -o /dev/null --max-time 2 "$APP_URL/health/ready" || { log "the app is not ready"; exit 1; }
-log "app ready (pid $APP_PID) on $APP_URL"
+log "ready: app pids $APP_PID, $APP2_PID on $APP_URL, http://$APP2_ADDR; reference pids $REF_PID, $REF2_PID on :$REF_PORT, :$REF2_PORT"
 
 # ------------------------------------------------------------------ describe the machine
 cpuinfo() { grep -m1 -E "^$1\s*:" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'; }
@@ -191,7 +259,10 @@ export BENCH_MACHINE="$(nproc) CPUs ($model), $mem RAM, Linux $(uname -r), $os"
 export BENCH_VERSIONS="Ory Hydra $hydra_version ($(go version 2>/dev/null | awk '{print $3}'), SQLite), $(wrk -v 2>&1 | head -1 | awk '{print "wrk", $2}'), $(rustc -V 2>/dev/null | cut -d' ' -f1-2), Node $(node -v), app $git_rev built $BUILT"
 export BENCH_QUIET_NOTE="$QUIET_NOTE"
 export BENCH_APP_PID="$APP_PID" BENCH_HYDRA_PID="$HYDRA_PID"
+export BENCH_APP2_PID="$APP2_PID" BENCH_REF_PID="$REF_PID" BENCH_REF2_PID="$REF2_PID"
 export BENCH_APP_URL="$APP_URL" BENCH_HYDRA_ADMIN_URL="$ADMIN_URL" BENCH_HYDRA_PUBLIC_URL="$PUBLIC_URL"
+export BENCH_METRICS_URL="http://127.0.0.1:3044" BENCH_APP2_URL="http://$APP2_ADDR" BENCH_REF_URL="http://127.0.0.1:$REF_PORT" BENCH_REF2_URL="http://127.0.0.1:$REF2_PORT"
+export BENCH_REF_VERSION="$(ref_version)" BENCH_APP_ENV="RUST_LOG=warn${BENCH_APP_ENV:+ $BENCH_APP_ENV}"
 
 # ------------------------------------------------------------------ run
 if [[ "$MODE" == profile ]]; then

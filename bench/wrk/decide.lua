@@ -1,8 +1,10 @@
 -- wrk script for the decision run: every prepared request is sent exactly once.
 --
---   wrk -t T -c C -d <upper bound> -s bench/wrk/decide.lua http://127.0.0.1:3040 -- FILE T
+--   wrk -t T -c C -d <upper bound> -s bench/wrk/decide.lua http://127.0.0.1:3040 -- FILE T [PATH STATUS]
 --
--- FILE has one prepared decision per line: "<Cookie header>\t<form body>".
+-- FILE has one prepared decision per line: "<Cookie header>\t<form body>",
+-- posted as a form to PATH (default /api/logout/decide: the app; the reference
+-- app takes its form at /logout).
 -- Line k goes to thread (k mod T). Each thread walks its share once; when it is
 -- used up, request() hands wrk an empty request (nothing is written, the
 -- connection just idles), and once the thread has all its responses it prints
@@ -10,7 +12,8 @@
 -- threads are done, which ends wrk's fixed-duration sleep early, so wrk's own
 -- duration (and requests/s) covers the work and not the upper bound.
 --
--- A decision counts as "ok" when the app answers 303 to Hydra's
+-- A decision counts as "ok" when the server answers STATUS (default 303: the
+-- app; Express's res.redirect in the reference sends 302) to Hydra's
 -- /oauth2/sessions/logout?logout_verifier=… (the accept went through).
 
 local counter = 0                 -- main state only: hands out thread ids
@@ -23,16 +26,19 @@ end
 
 -- thread state
 local reqs, sent, got, verified = {}, 0, 0, false
+local expect = 303
 ok, bad, statuses = 0, 0, ""
 local seen = {}
 
 function init(args)
   local file, nthreads = args[1], tonumber(args[2])
+  local path = args[3] or "/api/logout/decide"
+  expect = tonumber(args[4] or "303")
   local k = 0
   for line in io.lines(file) do
     if k % nthreads == thread_id then
       local cookie, body = line:match("^([^\t]*)\t(.*)$")
-      reqs[#reqs + 1] = wrk.format("POST", "/api/logout/decide", {
+      reqs[#reqs + 1] = wrk.format("POST", path, {
         ["Accept"] = "text/html",
         ["Content-Type"] = "application/x-www-form-urlencoded",
         ["Cookie"] = cookie,
@@ -59,7 +65,7 @@ end
 function response(status, headers, body)
   got = got + 1
   local loc = headers["location"] or headers["Location"] or ""
-  if status == 303 and loc:find("/oauth2/sessions/logout?logout_verifier=", 1, true) then
+  if status == expect and loc:find("/oauth2/sessions/logout?logout_verifier=", 1, true) then
     ok = ok + 1
   else
     bad = bad + 1
