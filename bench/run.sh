@@ -9,7 +9,8 @@
 #
 # Starts its own Hydra (scripts/hydra.sh instance "bench", public :4484, admin
 # :4485, fresh SQLite), two replicas of the app (release binary, copied to
-# target/bench/bin/, on 127.0.0.1:3040 and :3042) and two of the reference (npm ci
+# target/bench/bin/, on 127.0.0.1:3040 and :3042, /metrics on :3044 and :3045)
+# and two of the reference (npm ci
 # in bench/reference when needed; NODE_ENV=production, HYDRA_ADMIN_URL, PORT;
 # 127.0.0.1:3041 and :3043), runs bench/bench.mjs (wrk for the load), prints the
 # tables and writes target/bench/results.md (+ results.json, logs in
