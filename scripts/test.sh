@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check: formatting, clippy (server and browser builds), unit tests,
 # integration tests against a real Ory Hydra, and the Playwright suite (JS and
-# no-JS browsers) against the release build. Prints "N passed, N failed" last.
+# no-JS browsers) against the release build, and the OpenID logout conformance
+# suite (docs/CONFORMANCE.md). Prints "N passed, N failed" last.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -18,6 +19,9 @@ cleanup() {
   "$ROOT/scripts/support.sh" stop >/dev/null 2>&1 || true
   "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
   "${EXPIRY_HYDRA[@]}" "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
+  # The conformance runner stops its own Hydras; these catch an interrupted run.
+  HYDRA_INSTANCE=conformance HYDRA_PUBLIC_PORT=4500 HYDRA_ADMIN_PORT=4501 "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
+  HYDRA_INSTANCE=conformance-ttl HYDRA_PUBLIC_PORT=4502 HYDRA_ADMIN_PORT=4503 "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -82,6 +86,11 @@ elif [[ " ${broken[*]} " != *" deploy "* ]]; then
   broken+=("deploy-no-summary")
 fi
 
+# OpenID logout conformance (RP-Initiated, Front-Channel, Back-Channel Logout 1.0):
+# its own two Hydras (4500-4503), the release build on 3080/3082, an openid-client
+# relying party on 3081; writes docs/CONFORMANCE.md (end2end/conformance/run.mjs).
+step conformance node "$ROOT/end2end/conformance/run.mjs"
+
 # Operations: Hydra faults through a proxy, Hydra stopped and restarted, two
 # replicas behind a balancer, graceful shutdown, and a load of complete flows
 # (its own Hydra on PostgreSQL; the release binary built above).
@@ -92,6 +101,13 @@ if line=$(grep -E '^ops: [0-9]+ passed, [0-9]+ failed' "$LOGS/ops.log" | tail -1
   passed=$((passed + p)); failed=$((failed + f))
 elif [[ " ${broken[*]} " != *" ops "* ]]; then
   broken+=("ops-no-summary")
+fi
+if line=$(grep -E '^conformance: [0-9]+ passed, [0-9]+ failed' "$LOGS/conformance.log" | tail -1); then
+  p=$(sed -E 's/^conformance: ([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/^conformance: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+elif [[ " ${broken[*]} " != *" conformance "* ]]; then
+  broken+=("conformance-no-summary")
 fi
 if line=$(grep -E '^playwright: [0-9]+ passed, [0-9]+ failed' "$LOGS/e2e.log" | tail -1); then
   p=$(sed -E 's/^playwright: ([0-9]+) passed.*/\1/' <<<"$line")
