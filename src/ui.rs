@@ -41,6 +41,19 @@ pub mod server_side {
         path.to_owned()
     }
 
+    /// Hydra's end-session endpoint without parameters (see
+    /// [`crate::server::flow::bare_end_session_url`]); `None` in the browser build.
+    pub fn end_session_url() -> Option<String> {
+        #[cfg(feature = "ssr")]
+        {
+            use leptos::prelude::use_context;
+            use_context::<crate::server::state::AppState>()
+                .map(|s| crate::server::flow::bare_end_session_url(&s).to_string())
+        }
+        #[cfg(not(feature = "ssr"))]
+        None
+    }
+
     /// The operator's branding (`BRAND_*`, `SUPPORT_URL`).
     pub fn brand() -> super::BrandView {
         #[cfg(feature = "ssr")]
@@ -261,13 +274,21 @@ pub fn ErrorPage() -> impl IntoView {
     }
     // An OAuth error from Hydra. Its description is shown as text (escaped by the
     // renderer), bounded, and never as a link.
-    let description: String = query
+    let full_description = query
         .read_untracked()
         .get("error_description")
-        .unwrap_or_default()
-        .chars()
-        .take(300)
-        .collect();
+        .unwrap_or_default();
+    // Hydra v2.3.0 refuses an end-session request with `state` or
+    // `post_logout_redirect_uri` but no `id_token_hint` (consent/strategy_default.go:837
+    // and :842, hints ending "but id_token_hint is missing."). RP-Initiated Logout 1.0
+    // leaves the OP free to refuse, but the user wanted to sign out: offer Hydra's bare
+    // end-session endpoint, which asks for a confirmation first (docs/CONFORMANCE.md, RPI-05).
+    let unidentified_logout =
+        code == "invalid_request" && full_description.contains("but id_token_hint is missing");
+    let sign_out_here = unidentified_logout
+        .then(server_side::end_session_url)
+        .flatten();
+    let description: String = full_description.chars().take(300).collect();
     let code: String = code.chars().take(80).collect();
     let lang = server_side::page_lang();
     set_status(400);
@@ -291,6 +312,19 @@ pub fn ErrorPage() -> impl IntoView {
                         <p class="mt-2 text-xs text-muted">
                             {lang.t("oauth-error-code")} " "
                             <code data-testid="error-code">{code}</code>
+                        </p>
+                    }
+                })}
+            {sign_out_here
+                .map(|href| {
+                    view! {
+                        <p class="mt-4 text-muted" data-testid="logout-unidentified">
+                            {lang.t("oauth-error-logout-unidentified")}
+                        </p>
+                        <p class="mt-6">
+                            <a href=href class="btn btn-primary" data-testid="restart">
+                                {lang.t("action-restart")}
+                            </a>
                         </p>
                     }
                 })}

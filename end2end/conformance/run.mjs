@@ -465,26 +465,40 @@ test("RPI-04", "no parameters (browser session only) → asks, then logged out",
   return pass("prompt (Sign out / Cancel), then /logged-out; prompt=none → login_required");
 });
 
-test("RPI-05", "only state", NOJS, async (t) => {
-  const c = await newClient(H);
+/**
+ * Hydra refuses `state` / `post_logout_redirect_uri` without `id_token_hint` (400 to urls.error).
+ * Our /error then offers to sign out anyway: Hydra's bare end-session endpoint, which asks first.
+ */
+async function refusedThenSignOutHere(t, c, params) {
   await signIn(t.page, c);
-  const r = await t.page.goto(endSession(H, { state: "only" }));
+  const r = await t.page.goto(endSession(H, params));
   const ev = await expectErrorPage(t.page, t.nav, r, H);
-  check((await promptNone(t.page, c)) === "code", "session ended by an invalid request");
-  return pass(`${ev}; session kept (the spec leaves refusing to the OP; our /error explains it)`);
+  const offer = t.page.locator("[data-testid=restart]");
+  check((await offer.count()) === 1, "/error offers no way to sign out");
+  check((await offer.getAttribute("href")) === `${H.pub}/oauth2/sessions/logout`, `offer goes to ${await offer.getAttribute("href")}`);
+  await offer.click();
+  await expectPrompt(t.page, H);
+  await t.page.locator("#accept").click();
+  const landed = await waitLanded(t.page, `${H.app}/logged-out`);
+  check(landed === `${H.app}/logged-out`, `landed on ${landed}`);
+  check(!t.nav.some((u) => u.startsWith(`${RP}/rp/`)), "visited a relying-party address");
+  const pn = await promptNone(t.page, c);
+  check(pn === "login_required", `prompt=none afterwards: ${pn}`);
+  return `${ev}; our /error offers "Start signing out again" (Hydra's bare end-session endpoint) → our prompt → /logged-out; prompt=none → login_required; no RP address visited`;
+}
+
+test("RPI-05", "only state → (our choice) /error offers to sign out, then logged out", BOTH, async (t) => {
+  const c = await newClient(H);
+  return pass(await refusedThenSignOutHere(t, c, { state: "only" }));
 });
 
 for (const [id, name, params] of [
   ["RPI-06", "no hint, registered URI + state", (c) => ({ post_logout_redirect_uri: c.P, state: "s" })],
   ["RPI-07", "client_id + registered URI, no hint", (c) => ({ client_id: c.id, post_logout_redirect_uri: c.P })],
 ]) {
-  test(id, name, NOJS, async (t) => {
+  test(id, `${name} → refused, /error offers to sign out`, NOJS, async (t) => {
     const c = await newClient(H);
-    await signIn(t.page, c);
-    const r = await t.page.goto(endSession(H, params(c)));
-    const ev = await expectErrorPage(t.page, t.nav, r, H);
-    check((await promptNone(t.page, c)) === "code", "session ended by a refused request");
-    return pass(`${ev}; session kept (OP may refuse a post-logout URI it cannot tie to a hint)`);
+    return pass(await refusedThenSignOutHere(t, c, params(c)));
   });
 }
 
@@ -1095,8 +1109,11 @@ function report({ results, seconds, chromium }) {
     "## Where the specification leaves the OP a choice, and what our UI does",
     "",
     "- RPI-05 (only `state`), RPI-06 (URI + `state` without hint), RPI-07 (`client_id` + URI without hint): Hydra refuses",
-    "  with `invalid_request` to `urls.error`; our `/error` answers 400, says what happened in fixed words, shows Hydra's",
-    "  description as plain text and links home. Nothing is signed out and no relying-party address is visited.",
+    "  with `invalid_request` to `urls.error` (the certification suite's `oidcc-rp-initiated-logout-only-state` expects the",
+    "  user to end up logged out). Our `/error` answers 400, says what happened in fixed words, shows Hydra's description as",
+    "  plain text, links home and, for exactly this refusal, offers **Start signing out again**: Hydra's bare end-session",
+    "  endpoint, i.e. a user-initiated logout that our prompt confirms before anything happens. The unverified `state` and",
+    "  post-logout address are dropped: no relying-party address is visited.",
     "- RPI-17 (`client_id` naming another client than the hint's `aud`): RP-Initiated Logout 1.0 §2 makes the OP verify",
     "  they match; Hydra ignores `client_id`, so our UI shows the 400 \"inconsistent\" page without buttons and rejects the",
     "  request at Hydra: nothing is signed out, no app address is visited.",

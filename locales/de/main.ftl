@@ -40,6 +40,7 @@ stayed-app = Sonst wurde nichts abgemeldet. Sie können dieses Fenster schließe
 oauth-error-title = Etwas ist schiefgelaufen
 oauth-error = Der Anmeldedienst hat ein Problem gemeldet. Bitte kehren Sie zur App zurück und versuchen Sie es erneut.
 oauth-error-code = Fehlercode:
+oauth-error-logout-unidentified = Die App hat nicht angegeben, wer sich abmeldet, und kann Sie daher nicht zurückleiten. Sie können sich trotzdem hier abmelden; Sie werden um Bestätigung gebeten.
 support = Brauchen Sie Hilfe?
 prompt-explain = Die Abmeldung beendet Ihre Sitzung auf diesem Gerät für alle Apps, die dieses Konto verwenden.
 prompt-explain-app = „Überall abmelden“ beendet Ihre Sitzung auf diesem Gerät für alle Apps, die dieses Konto verwenden. „Nur von { $app } abmelden“ beendet den Zugriff von { $app } auf allen Ihren Geräten; bei Ihren anderen Apps bleiben Sie angemeldet.

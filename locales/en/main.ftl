@@ -40,6 +40,7 @@ stayed-app = Nothing else was signed out. You can close this window.
 oauth-error-title = Something went wrong
 oauth-error = The sign-in service reported a problem. Please return to the app and try again.
 oauth-error-code = Error code:
+oauth-error-logout-unidentified = The app did not say who is signing out, so it cannot take you back. You can still sign out here; you will be asked to confirm.
 support = Need help?
 prompt-explain = Signing out ends your session on this device for every app that uses this account.
 prompt-explain-app = “Sign out everywhere” ends your session on this device for every app that uses this account. “Sign out of { $app } only” ends { $app }’s access on all your devices and keeps you signed in to your other apps.

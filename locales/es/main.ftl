@@ -40,6 +40,7 @@ stayed-app = No se ha cerrado ninguna otra sesión. Puedes cerrar esta ventana.
 oauth-error-title = Algo salió mal
 oauth-error = El servicio de inicio de sesión informó de un problema. Vuelve a la aplicación e inténtalo de nuevo.
 oauth-error-code = Código de error:
+oauth-error-logout-unidentified = La aplicación no indicó quién cierra la sesión, así que no puede devolverte. Aun así puedes cerrar la sesión aquí; se te pedirá confirmación.
 support = ¿Necesitas ayuda?
 prompt-explain = Al cerrar sesión, se cierra tu sesión en este dispositivo en todas las aplicaciones que usan esta cuenta.
 prompt-explain-app = «Cerrar sesión en todas partes» cierra tu sesión en este dispositivo en todas las aplicaciones que usan esta cuenta. «Cerrar sesión solo en { $app }» retira el acceso de { $app } en todos tus dispositivos y mantiene tu sesión en tus otras aplicaciones.

@@ -40,6 +40,7 @@ stayed-app = Rien d’autre n’a été déconnecté. Vous pouvez fermer cette f
 oauth-error-title = Une erreur s’est produite
 oauth-error = Le service de connexion a signalé un problème. Veuillez retourner dans l’application et réessayer.
 oauth-error-code = Code d’erreur :
+oauth-error-logout-unidentified = L’application n’a pas indiqué qui se déconnecte et ne peut donc pas vous ramener. Vous pouvez tout de même vous déconnecter ici ; une confirmation vous sera demandée.
 support = Besoin d’aide ?
 prompt-explain = La déconnexion met fin à votre session sur cet appareil pour toutes les applications qui utilisent ce compte.
 prompt-explain-app = « Se déconnecter partout » met fin à votre session sur cet appareil pour toutes les applications qui utilisent ce compte. « Se déconnecter de { $app } uniquement » retire l’accès de { $app } sur tous vos appareils et vous laisse connecté à vos autres applications.

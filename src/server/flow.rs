@@ -259,16 +259,21 @@ fn restart_url(state: &AppState, req: Option<&LogoutRequest>) -> Url {
         .and_then(|r| r.request_url.as_deref())
         .and_then(|raw| state.hydra.resolve_public(raw).ok())
         .filter(|u| !u.query_pairs().any(|(k, _)| k == "id_token_hint"));
-    original.unwrap_or_else(|| {
-        let mut bare = state.hydra.public_url().clone();
-        let path = format!(
-            "{}/oauth2/sessions/logout",
-            bare.path().trim_end_matches('/')
-        );
-        bare.set_path(&path);
-        bare.set_query(None);
-        bare
-    })
+    original.unwrap_or_else(|| bare_end_session_url(state))
+}
+
+/// Hydra's end-session endpoint without parameters,
+/// `{HYDRA_PUBLIC_URL}/oauth2/sessions/logout` (path prefix kept): a user-initiated
+/// logout, which Hydra sends to our prompt, so nothing happens without a confirmation.
+pub fn bare_end_session_url(state: &AppState) -> Url {
+    let mut bare = state.hydra.public_url().clone();
+    let path = format!(
+        "{}/oauth2/sessions/logout",
+        bare.path().trim_end_matches('/')
+    );
+    bare.set_path(&path);
+    bare.set_query(None);
+    bare
 }
 
 /// One `audit` line and one `logout_ui_decisions_total` count per decision.
