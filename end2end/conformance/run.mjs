@@ -199,6 +199,7 @@ async function waitFor(url, ms) {
 }
 
 async function startApp(h, name) {
+  if (!existsSync(APP_BIN)) throw new Error(`${APP_BIN} missing: build it (cargo leptos build --release) or set APP_BIN`);
   const log = resolve(STATE, `${name}.log`);
   const fd = openSync(log, "w");
   const child = spawn(APP_BIN, [], {
