@@ -637,12 +637,13 @@ test("RPI-17", "client_id not matching the hint → inconsistent, rejected at Hy
   check(r.status() === 400, `status ${r.status()}`);
   check((await t.page.locator("h1[data-error=inconsistent]").count()) === 1, "no inconsistent page");
   check((await t.page.locator("#accept").count()) === 0, "buttons offered");
+  check((await t.page.locator(`a[href="${HOME}"]`).count()) === 1, "no way out (home link)");
   const challenge = new URL(t.page.url()).searchParams.get("logout_challenge");
   const got = await adminCall(H, "GET", `/admin/oauth2/auth/requests/logout?logout_challenge=${encodeURIComponent(challenge)}`);
   check(got.status === 404, `Hydra's logout request after the page: ${got.status} (want 404 = rejected)`);
   check(!t.nav.some((u) => u.startsWith(`${RP}/rp/`)), "visited an RP address");
   check((await promptNone(t.page, c)) === "code", "session ended");
-  return pass("400 inconsistent page, no buttons; Hydra's request rejected (admin GET 404); session kept (our choice: Hydra ignores client_id)");
+  return pass("400 inconsistent page, no buttons, link home; Hydra's request rejected (admin GET 404); session kept (our choice: Hydra ignores client_id)");
 });
 
 test("RPI-18", "ui_locales=de fr → German page", NOJS, async (t) => {
