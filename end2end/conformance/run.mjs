@@ -1082,6 +1082,7 @@ async function main() {
   for (const h of [H, HT]) hydraCmd(h, "start");
   await startApp(H, "app");
   await startApp(HT, "app-ttl");
+  if (!HYDRATION) console.error(`warning: ${SITE_ROOT}/pkg missing: the /js cases run without hydration`);
   const CHROMIUM = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].find((p) => existsSync(p));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -1108,6 +1109,9 @@ function version(pkg) {
   return JSON.parse(readFileSync(resolve(ROOT, `end2end/node_modules/${pkg}/package.json`), "utf8")).version;
 }
 
+/** The browser bundle (cargo leptos build); without it the `/js` cases run unhydrated. */
+const HYDRATION = existsSync(resolve(SITE_ROOT, "pkg"));
+
 function report({ results, seconds, chromium }) {
   const order = (id) => ["RPI", "FCL", "BCL", "UI-"].indexOf(id.slice(0, 3)) * 1000 + Number.parseInt(id.slice(4), 10);
   results.sort((a, b) => order(a.id) - order(b.id) || a.id.localeCompare(b.id));
@@ -1126,6 +1130,9 @@ function report({ results, seconds, chromium }) {
     "End-session URLs are built by hand (openid-client's helper always adds `client_id`). Proof of logout, as in the",
     "certification suite: a `prompt=none` authorization request afterwards (`login_required` = signed out, `code` = still signed in).",
     "",
+    ...(HYDRATION
+      ? []
+      : ["**Warning: run without the browser bundle (`target/site/pkg` missing): the `/js` cases ran unhydrated.**", ""]),
     "**DEVIATION (Hydra)** is behaviour of Hydra that no logout UI can change; it does not fail the run and is listed",
     "below with its evidence.",
     "",
