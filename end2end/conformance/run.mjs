@@ -221,6 +221,8 @@ async function startApp(h, name) {
       LOGOUT_UI_SECRET: "conformance-only-secret-0123456789abcdef",
       LEPTOS_SITE_ADDR: new URL(h.app).host,
       LEPTOS_SITE_ROOT: SITE_ROOT,
+      // Not on the default 127.0.0.1:9464: two instances here, and other suites may hold it.
+      METRICS_ADDR: "off",
       RUST_LOG: "debug,hyper=info,reqwest=info,h2=info,tower=info",
     },
     stdio: ["ignore", fd, fd],
