@@ -74,3 +74,5 @@ done
 
 # Ory Hydra, built from the Go module proxy.
 "$ROOT/scripts/hydra.sh" build
+# Ory Kratos, likewise (identity lookup and identity-session tests; ~4 min cold).
+"$ROOT/scripts/kratos.sh" build
