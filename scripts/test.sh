@@ -15,6 +15,7 @@ mkdir -p "$LOGS"
 passed=0 failed=0 broken=()
 
 EXPIRY_HYDRA=(env HYDRA_INSTANCE=expiry HYDRA_PUBLIC_PORT=4454 HYDRA_ADMIN_PORT=4455)
+KRATOS_HYDRA=(env HYDRA_INSTANCE=kratos HYDRA_PUBLIC_PORT=4494 HYDRA_ADMIN_PORT=4495)
 cleanup() {
   "$ROOT/scripts/support.sh" stop >/dev/null 2>&1 || true
   "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
@@ -22,6 +23,8 @@ cleanup() {
   # The conformance runner stops its own Hydras; these catch an interrupted run.
   HYDRA_INSTANCE=conformance HYDRA_PUBLIC_PORT=4500 HYDRA_ADMIN_PORT=4501 "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
   HYDRA_INSTANCE=conformance-ttl HYDRA_PUBLIC_PORT=4502 HYDRA_ADMIN_PORT=4503 "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
+  "${KRATOS_HYDRA[@]}" "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
+  "$ROOT/scripts/kratos.sh" stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -61,12 +64,20 @@ step support "$ROOT/scripts/support.sh" start
 # A second Hydra whose requests expire after 2 s, for the expiry tests.
 export HYDRA_EXPIRY_ADMIN_URL=http://127.0.0.1:4455 HYDRA_EXPIRY_PUBLIC_URL=http://127.0.0.1:4454
 step hydra-expiry "${EXPIRY_HYDRA[@]}" TTL_LOGIN_CONSENT_REQUEST=2s "$ROOT/scripts/hydra.sh" start
+# Ory Kratos (identities with `email` and `name`), and a third Hydra that ends
+# the Kratos session when a logout completes (urls.identity_provider.url).
+export KRATOS_ADMIN_URL=http://127.0.0.1:4434 KRATOS_PUBLIC_URL=http://127.0.0.1:4433
+step kratos "$ROOT/scripts/kratos.sh" start
+export HYDRA_KRATOS_ADMIN_URL=http://127.0.0.1:4495 HYDRA_KRATOS_PUBLIC_URL=http://127.0.0.1:4494
+step hydra-kratos "${KRATOS_HYDRA[@]}" URLS_IDENTITY_PROVIDER_URL="$KRATOS_ADMIN_URL" \
+  "$ROOT/scripts/hydra.sh" start
 
 # Serially: Hydra on SQLite deadlocks under parallel writes (see testenv/README.md).
 step integration cargo test --features ssr --test integration -- --test-threads=1
 count_cargo integration
 
 # Builds the release (what ships), serves it on 127.0.0.1:3000, runs Playwright.
+# KRATOS_ADMIN_URL (exported above) turns on the identity lookup there too.
 export HOME_URL=http://127.0.0.1:5555/
 export SKIP_LOGOUT_CONSENT_CLIENTS=rp-allowlisted-js,rp-allowlisted-nojs
 # A canary API key, present while building and serving: it must appear in no

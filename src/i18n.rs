@@ -41,6 +41,12 @@ impl Lang {
     pub fn t1(self, key: &str, name: &'static str, value: &str) -> String {
         catalogue::lookup(self, key, Some((name, value)))
     }
+
+    /// The message `key` with one number (`{ $name }`), so the message can pick
+    /// its plural form (`{ $minutes -> [one] … *[other] … }`).
+    pub fn t_count(self, key: &str, name: &'static str, value: u32) -> String {
+        catalogue::lookup_number(self, key, name, value)
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -78,6 +84,20 @@ mod catalogue {
             key.to_owned()
         })
     }
+
+    pub fn lookup_number(lang: Lang, key: &str, name: &'static str, value: u32) -> String {
+        let Ok(id) = lang.tag().parse::<LanguageIdentifier>() else {
+            return key.to_owned();
+        };
+        let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
+            HashMap::from([(Cow::Borrowed(name), FluentValue::from(value))]);
+        LOCALES
+            .try_lookup_with_args(&id, key, &args)
+            .unwrap_or_else(|| {
+                tracing::error!(key, lang = lang.tag(), "missing translation");
+                key.to_owned()
+            })
+    }
 }
 
 #[cfg(not(feature = "ssr"))]
@@ -87,6 +107,10 @@ mod catalogue {
     /// The browser build never renders translated text (only the island runs
     /// there, and its texts come from the server-rendered page).
     pub fn lookup(_lang: Lang, key: &str, _arg: Option<(&'static str, &str)>) -> String {
+        key.to_owned()
+    }
+
+    pub fn lookup_number(_lang: Lang, key: &str, _name: &'static str, _value: u32) -> String {
         key.to_owned()
     }
 }
@@ -158,6 +182,10 @@ mod tests {
                 let (k, v) = l.split_once(" = ")?;
                 let var = if v.contains("$subject") {
                     "subject"
+                } else if v.contains("$minutes") {
+                    "minutes"
+                } else if v.contains("$hours") {
+                    "hours"
                 } else {
                     "app"
                 };
@@ -178,5 +206,21 @@ mod tests {
                 .t1("prompt-title-app", "app", "Shop"),
             "Von Shop abmelden?"
         );
+    }
+
+    #[test]
+    fn the_deadline_uses_each_languages_plural_forms() {
+        let t = |tag: &str, n: u32| {
+            Lang::from_tag(tag)
+                .unwrap()
+                .t_count("prompt-expires-in", "minutes", n)
+        };
+        assert_eq!(t("en", 1), "This link expires in 1 minute.");
+        assert_eq!(t("en", 12), "This link expires in 12 minutes.");
+        assert_eq!(t("de", 1), "Dieser Link läuft in 1 Minute ab.");
+        assert_eq!(t("de", 12), "Dieser Link läuft in 12 Minuten ab.");
+        assert_eq!(t("fr", 12), "Ce lien expire dans 12 minutes.");
+        assert_eq!(t("es", 1), "Este enlace caduca en 1 minuto.");
+        assert_eq!(t("ja", 12), "このリンクの有効期限はあと12分です。");
     }
 }

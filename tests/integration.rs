@@ -49,6 +49,9 @@ const BINDING: [u8; 16] = [42; 16];
 enum Hydra {
     Main,
     ShortTtl,
+    /// Configured with `urls.identity_provider.url` = Kratos' admin API, so that
+    /// completing a logout also ends the Kratos session.
+    WithKratos,
 }
 
 impl Hydra {
@@ -56,20 +59,24 @@ impl Hydra {
         match self {
             Hydra::Main => std::env::var("HYDRA_ADMIN_URL"),
             Hydra::ShortTtl => std::env::var("HYDRA_EXPIRY_ADMIN_URL"),
+            Hydra::WithKratos => std::env::var("HYDRA_KRATOS_ADMIN_URL"),
         }
         .unwrap_or_else(|_| match self {
             Hydra::Main => "http://127.0.0.1:4445".into(),
             Hydra::ShortTtl => "http://127.0.0.1:4455".into(),
+            Hydra::WithKratos => "http://127.0.0.1:4495".into(),
         })
     }
     fn public(self) -> String {
         match self {
             Hydra::Main => std::env::var("HYDRA_PUBLIC_URL"),
             Hydra::ShortTtl => std::env::var("HYDRA_EXPIRY_PUBLIC_URL"),
+            Hydra::WithKratos => std::env::var("HYDRA_KRATOS_PUBLIC_URL"),
         }
         .unwrap_or_else(|_| match self {
             Hydra::Main => "http://127.0.0.1:4444".into(),
             Hydra::ShortTtl => "http://127.0.0.1:4454".into(),
+            Hydra::WithKratos => "http://127.0.0.1:4494".into(),
         })
     }
 }
@@ -184,6 +191,12 @@ impl Rp {
         Rp::login_as(hydra, &unique(name), client_name, json!({}), None).await
     }
 
+    /// Logs in with `accept` as the body of Hydra's `acceptOAuth2LoginRequest`
+    /// (another subject, `identity_provider_session_id`, …).
+    async fn login_accepting(hydra: Hydra, name: &str, client_name: &str, accept: Value) -> Rp {
+        Rp::login_with(hydra, &unique(name), client_name, json!({}), None, accept).await
+    }
+
     /// Registers the client `client_id` (this file's defaults, with the fields of
     /// `extra` replacing them) and signs in through Hydra's authorization-code
     /// flow, in `browser` (a cookie-keeping client; `None`: a new one). Asks for
@@ -194,6 +207,19 @@ impl Rp {
         client_name: &str,
         extra: Value,
         browser: Option<reqwest::Client>,
+    ) -> Rp {
+        let accept = json!({"subject": "alice", "remember": true, "remember_for": 0});
+        Rp::login_with(hydra, client_id, client_name, extra, browser, accept).await
+    }
+
+    /// [`Rp::login_as`] with `accept` as the login accept body.
+    async fn login_with(
+        hydra: Hydra,
+        client_id: &str,
+        client_name: &str,
+        extra: Value,
+        browser: Option<reqwest::Client>,
+        accept: Value,
     ) -> Rp {
         let admin = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
@@ -267,7 +293,7 @@ impl Rp {
                         hydra.admin(),
                         urlencode(&c)
                     ))
-                    .json(&json!({"subject": "alice", "remember": true, "remember_for": 0}))
+                    .json(&accept)
                     .send()
                     .await
                     .unwrap()
@@ -1375,4 +1401,484 @@ async fn every_generated_url_follows_the_public_base_path() {
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/auth/error?error=forbidden");
+}
+
+// ---------------------------------------------------------------------------
+// Ory Kratos (issue 15): the person's name instead of the identity id, and the
+// identity session in "sign out everywhere". Needs Kratos (scripts/kratos.sh,
+// 4433/4434) and a Hydra pointed at it (4494/4495), started by scripts/test.sh.
+// ---------------------------------------------------------------------------
+
+fn kratos_admin() -> String {
+    std::env::var("KRATOS_ADMIN_URL").unwrap_or_else(|_| "http://127.0.0.1:4434".into())
+}
+
+fn kratos_public() -> String {
+    std::env::var("KRATOS_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:4433".into())
+}
+
+fn plain_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// A Kratos identity created through its admin API (`createIdentity`), with a
+/// password so that it can get a real Kratos session.
+struct Person {
+    id: String,
+    email: String,
+    password: String,
+}
+
+impl Person {
+    async fn create(name: &str) -> Person {
+        let http = plain_client();
+        let ready = http
+            .get(format!("{}/health/ready", kratos_admin()))
+            .send()
+            .await;
+        assert!(
+            ready.is_ok_and(|r| r.status().is_success()),
+            "Kratos' admin API at {} is not ready: start it with scripts/test.sh (or scripts/kratos.sh start)",
+            kratos_admin()
+        );
+        let email = format!("{}@example.test", unique("person"));
+        let password = format!("Tq8!{}-long-unguessable", unique("pw"));
+        let res = http
+            .post(format!("{}/admin/identities", kratos_admin()))
+            .json(&json!({
+                "schema_id": "default",
+                "traits": {"email": email, "name": name},
+                "credentials": {"password": {"config": {"password": password}}},
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED, "{:?}", res.text().await);
+        let identity: Value = res.json().await.unwrap();
+        Person {
+            id: identity["id"].as_str().unwrap().to_owned(),
+            email,
+            password,
+        }
+    }
+
+    /// Signs in at Kratos (native password flow); returns the session id.
+    async fn kratos_session(&self) -> String {
+        let http = plain_client();
+        let flow: Value = http
+            .get(format!("{}/self-service/login/api", kratos_public()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let flow_id = flow["id"].as_str().expect("login flow id");
+        let res = http
+            .post(format!(
+                "{}/self-service/login?flow={flow_id}",
+                kratos_public()
+            ))
+            .json(&json!({
+                "method": "password",
+                "identifier": self.email,
+                "password": self.password,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{:?}", res.text().await);
+        let login: Value = res.json().await.unwrap();
+        login["session"]["id"].as_str().unwrap().to_owned()
+    }
+}
+
+/// Kratos' `getSession`: whether the session is still active.
+async fn kratos_session_active(id: &str) -> bool {
+    let session: Value = plain_client()
+        .get(format!("{}/admin/sessions/{id}", kratos_admin()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    session["active"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("no `active` in {session}"))
+}
+
+fn state_with(hydra: Hydra, extra: &[(&str, &str)]) -> AppState {
+    let admin = hydra.admin();
+    let public = hydra.public();
+    let mut env = vec![
+        ("HYDRA_ADMIN_URL", admin.as_str()),
+        ("HYDRA_PUBLIC_URL", public.as_str()),
+        (
+            "LOGOUT_UI_SECRET",
+            "integration-test-secret-0123456789abcdef",
+        ),
+    ];
+    env.extend_from_slice(extra);
+    state_from(&env)
+}
+
+/// Renders `/logout` over HTTP; returns the status and the page.
+async fn prompt_html(app: axum::Router, challenge: &str, lang: &str) -> (StatusCode, String) {
+    let (status, _, html) = send(
+        app,
+        Request::get(format!("/logout?logout_challenge={}", urlencode(challenge)))
+            .header(header::ACCEPT, "text/html")
+            .header(header::ACCEPT_LANGUAGE, lang)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    (status, html)
+}
+
+/// The text of the element with `data-testid="{id}"` in server-rendered HTML.
+fn testid_text(html: &str, id: &str) -> Option<String> {
+    let (_, rest) = html.split_once(&format!(r#"data-testid="{id}""#))?;
+    let (_, rest) = rest.split_once('>')?;
+    rest.split_once('<').map(|(text, _)| text.to_owned())
+}
+
+/// A login to Hydra whose subject is the Kratos identity's id.
+async fn login_as(person: &Person, name: &str) -> Rp {
+    let accept = json!({"subject": person.id, "remember": true, "remember_for": 0});
+    Rp::login_accepting(Hydra::Main, name, "Kratos App", accept).await
+}
+
+#[tokio::test]
+async fn the_prompt_names_the_kratos_identity_and_logs_none_of_it() {
+    let logs = CapturedLogs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let person = Person::create("Ada Lovelace").await;
+    let rp = login_as(&person, "it-kratos-name").await;
+    let kratos = kratos_admin();
+    let state = state_with(Hydra::Main, &[("KRATOS_ADMIN_URL", kratos.as_str())]);
+
+    let challenge = rp.start_logout("st-kratos").await;
+    let ticket = match flow::prompt(&state, &challenge, &BINDING, None)
+        .await
+        .unwrap()
+    {
+        PromptStep::Ask(p) => {
+            assert_eq!(p.subject, person.id);
+            let shown = p.person.expect("the identity's name");
+            assert_eq!(shown.name, "Ada Lovelace");
+            assert_eq!(shown.email.as_deref(), Some(person.email.as_str()));
+            p.ticket
+        }
+        other => panic!("expected a prompt, got {other:?}"),
+    };
+
+    let (status, html) = prompt_html(router(state.clone()), &challenge, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("You are signed in as <strong"), "{html}");
+    assert_eq!(
+        testid_text(&html, "display-name").as_deref(),
+        Some("Ada Lovelace")
+    );
+    assert_eq!(
+        testid_text(&html, "email").as_deref(),
+        Some(person.email.as_str())
+    );
+    assert!(!html.contains(&person.id), "the identity id is still shown");
+
+    // Decide, so that the audit line is written: it keeps the subject only.
+    flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
+        .await
+        .unwrap();
+    let logs = logs.text();
+    assert!(logs.contains("logout decision"), "{logs}");
+    assert!(logs.contains(&format!("subject={}", person.id)), "{logs}");
+    for data in ["Ada Lovelace", person.email.as_str()] {
+        assert!(
+            !logs.contains(data),
+            "identity data {data} reached the logs:\n{logs}"
+        );
+    }
+    assert!(state
+        .metrics
+        .render()
+        .contains(r#"logout_ui_identity_lookups_total{outcome="found"} 2"#));
+}
+
+/// A loopback stub that accepts connections and answers nothing for 5 s: a
+/// Kratos slower than the lookup's bound.
+async fn slow_kratos() -> String {
+    let app = axum::Router::new().fallback(|| async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        "{}"
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:4493")
+        .await
+        .unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    "http://127.0.0.1:4493".into()
+}
+
+#[tokio::test]
+async fn without_kratos_in_time_the_prompt_shows_the_subject_promptly() {
+    let person = Person::create("Grace Hopper").await;
+    // 404: an identity id Kratos does not know.
+    let ghost = Person {
+        id: "0b5f6a8e-3c1d-4e2f-9a7b-1c2d3e4f5a6b".into(),
+        email: String::new(),
+        password: String::new(),
+    };
+    let slow = slow_kratos().await;
+    let kratos = kratos_admin();
+    for (case, kratos_url, who) in [
+        ("unknown identity (404)", kratos.as_str(), &ghost),
+        ("Kratos slower than the bound", slow.as_str(), &person),
+        // Nothing listens on 4492: a stopped Kratos.
+        ("Kratos stopped", "http://127.0.0.1:4492", &person),
+    ] {
+        let rp = login_as(who, "it-kratos-fault").await;
+        let challenge = rp.start_logout("st-fault").await;
+        let state = state_with(Hydra::Main, &[("KRATOS_ADMIN_URL", kratos_url)]);
+        let started = std::time::Instant::now();
+        let (status, html) = prompt_html(router(state.clone()), &challenge, "de").await;
+        let took = started.elapsed();
+        assert_eq!(status, StatusCode::OK, "{case}");
+        assert_eq!(
+            testid_text(&html, "subject").as_deref(),
+            Some(who.id.as_str()),
+            "{case}"
+        );
+        assert!(!html.contains("display-name"), "{case}");
+        // The bound is 300 ms; Hydra's own calls take a few ms. Generous margin
+        // for a loaded machine, far below the slow stub's 5 s.
+        assert!(took < Duration::from_secs(3), "{case}: took {took:?}");
+        let metrics = state.metrics.render();
+        assert!(
+            metrics.contains("logout_ui_identity_lookups_total{outcome=")
+                && !metrics.contains(r#"outcome="found""#),
+            "{case}: {metrics}"
+        );
+    }
+}
+
+/// An Ory-Network-like project URL on loopback: demands `Authorization: Bearer
+/// <key>` on `/admin/*`, then forwards identity calls to Kratos and everything
+/// else under `/admin/` to Hydra (as the Ory Network project URL serves both).
+async fn gate(port: u16, key: &'static str) -> String {
+    use axum::{extract::Request as AxumRequest, response::IntoResponse};
+    let upstream = plain_client();
+    let app = axum::Router::new().fallback(move |req: AxumRequest| {
+        let upstream = upstream.clone();
+        async move {
+            let path_and_query = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default();
+            if !req.uri().path().starts_with("/admin/") {
+                return StatusCode::NOT_FOUND.into_response();
+            }
+            let authorized = req
+                .headers()
+                .get(header::AUTHORIZATION)
+                .is_some_and(|v| v.as_bytes() == format!("Bearer {key}").as_bytes());
+            if !authorized {
+                return (
+                    StatusCode::UNAUTHORIZED,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    r#"{"error":{"code":401,"status":"Unauthorized","message":"The request could not be authorized"}}"#,
+                )
+                    .into_response();
+            }
+            let base = if req.uri().path().starts_with("/admin/identities") {
+                kratos_admin()
+            } else {
+                Hydra::Main.admin()
+            };
+            let method = req.method().clone();
+            let body = req.into_body().collect().await.unwrap().to_bytes();
+            let res = upstream
+                .request(method, format!("{base}{path_and_query}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            let bytes = res.bytes().await.unwrap();
+            (
+                status,
+                [(header::CONTENT_TYPE, "application/json")],
+                bytes,
+            )
+                .into_response()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://127.0.0.1:{port}")
+}
+
+#[tokio::test]
+async fn ory_network_configuration_through_a_key_checking_gate() {
+    const KEY: &str = "ory_apikey_gate-canary-0123456789";
+    let project = gate(4490, KEY).await;
+    let person = Person::create("Katherine Johnson").await;
+    let rp = login_as(&person, "it-kratos-gate").await;
+    let public = Hydra::Main.public();
+    let secret = "integration-test-secret-0123456789abcdef";
+
+    // The project URL and key, nothing else about Kratos: the identity API is
+    // found on the project URL and gets the key.
+    let challenge = rp.start_logout("st-gate").await;
+    let state = state_from(&[
+        ("ORY_SDK_URL", project.as_str()),
+        ("ORY_API_KEY", KEY),
+        ("HYDRA_PUBLIC_URL", public.as_str()),
+        ("LOGOUT_UI_SECRET", secret),
+    ]);
+    let (status, html) = prompt_html(router(state), &challenge, "fr").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(
+        testid_text(&html, "display-name").as_deref(),
+        Some("Katherine Johnson"),
+        "{html}"
+    );
+
+    // A wrong key: the 503 page, and a log line naming ORY_API_KEY, never a key.
+    let logs = CapturedLogs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    const WRONG: &str = "ory_apikey_wrong-canary-9876543210";
+    let state = state_from(&[
+        ("ORY_SDK_URL", project.as_str()),
+        ("ORY_API_KEY", WRONG),
+        ("HYDRA_PUBLIC_URL", public.as_str()),
+        ("LOGOUT_UI_SECRET", secret),
+    ]);
+    let (status, html) = prompt_html(router(state), &challenge, "en").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(html.contains("Temporarily unavailable"), "{html}");
+    let logs = logs.text();
+    assert!(
+        logs.lines()
+            .any(|l| l.contains("ERROR") && l.contains("ORY_API_KEY")),
+        "{logs}"
+    );
+    for key in [KEY, WRONG] {
+        assert!(!logs.contains(key) && !html.contains(key), "a key leaked");
+    }
+}
+
+/// Logs in at the Hydra that knows Kratos (`urls.identity_provider.url`), with
+/// the Kratos session id passed at login accept as `identity_provider_session_id`,
+/// and renders the prompt: the relying party, the Kratos session id and the ticket.
+async fn kratos_backed_login(name: &str) -> (Rp, String, AppState, String) {
+    let person = Person::create("Dorothy Vaughan").await;
+    let kratos_session = person.kratos_session().await;
+    assert!(kratos_session_active(&kratos_session).await);
+    let accept = json!({
+        "subject": person.id,
+        "remember": true,
+        "remember_for": 0,
+        "identity_provider_session_id": kratos_session,
+    });
+    let rp = Rp::login_accepting(Hydra::WithKratos, name, "Kratos App", accept).await;
+    let challenge = rp.start_logout("st-idp").await;
+    let state = state_for(Hydra::WithKratos);
+    let ticket = ticket_of(
+        flow::prompt(&state, &challenge, &BINDING, None)
+            .await
+            .unwrap(),
+    );
+    (rp, kratos_session, state, ticket)
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_the_kratos_session() {
+    let (rp, kratos_session, state, ticket) = kratos_backed_login("it-idp-everywhere").await;
+    let next = flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
+        .await
+        .unwrap();
+    let flow::Next::External(redirect_to) = next else {
+        panic!("sign out everywhere must continue at Hydra, got {next:?}");
+    };
+    // The browser follows Hydra's verifier: Hydra completes the logout and
+    // disables the Kratos session (strategy_default.go, DisableSession).
+    let res = rp.browser.get(redirect_to).send().await.unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert!(!rp.login_is_skipped().await, "Hydra's session survived");
+    assert!(
+        !kratos_session_active(&kratos_session).await,
+        "the Kratos session survived \"sign out everywhere\""
+    );
+}
+
+/// "Sign out of {App} only" (revoke the app's consent sessions, then reject)
+/// leaves the identity session alone: the other apps stay signed in.
+#[tokio::test]
+async fn only_this_app_keeps_the_kratos_session() {
+    let (rp, kratos_session, state, ticket) = kratos_backed_login("it-idp-only-app").await;
+    flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
+        .await
+        .unwrap();
+    assert!(rp.login_is_skipped().await, "Hydra's session ended");
+    assert!(
+        kratos_session_active(&kratos_session).await,
+        "the Kratos session ended although the user signed out of one app only"
+    );
+}
+
+/// Hydra v2.3 sets `expires_at` on user-initiated logout requests
+/// (`ttl.login_consent_request`, 30 min by default) and not on RP-initiated ones.
+#[tokio::test]
+async fn user_initiated_prompts_say_when_the_link_expires() {
+    let rp = Rp::login("it-deadline", "Deadline App").await;
+    let state = state();
+    let rp_initiated = rp.start_logout("st-deadline").await;
+    match flow::prompt(&state, &rp_initiated, &BINDING, None)
+        .await
+        .unwrap()
+    {
+        PromptStep::Ask(p) => assert_eq!(p.expires_in_minutes, None),
+        other => panic!("expected a prompt, got {other:?}"),
+    }
+    let user_initiated = rp.start_user_logout().await;
+    match flow::prompt(&state, &user_initiated, &BINDING, None)
+        .await
+        .unwrap()
+    {
+        PromptStep::Ask(p) => assert!(
+            matches!(p.expires_in_minutes, Some(29 | 30)),
+            "{:?}",
+            p.expires_in_minutes
+        ),
+        other => panic!("expected a prompt, got {other:?}"),
+    }
+    let (status, html) = prompt_html(router(state), &user_initiated, "de").await;
+    assert_eq!(status, StatusCode::OK);
+    let deadline = testid_text(&html, "expires-in");
+    assert!(
+        matches!(
+            deadline.as_deref(),
+            Some("Dieser Link läuft in 30 Minuten ab." | "Dieser Link läuft in 29 Minuten ab.")
+        ),
+        "{deadline:?}"
+    );
 }

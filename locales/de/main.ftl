@@ -45,3 +45,13 @@ support = Brauchen Sie Hilfe?
 prompt-explain = Die Abmeldung beendet Ihre Sitzung auf diesem Gerät für alle Apps, die dieses Konto verwenden.
 prompt-explain-app = „Überall abmelden“ beendet Ihre Sitzung auf diesem Gerät für alle Apps, die dieses Konto verwenden. „Nur von { $app } abmelden“ beendet den Zugriff von { $app } auf allen Ihren Geräten; bei Ihren anderen Apps bleiben Sie angemeldet.
 prompt-explain-app-keep = „Überall abmelden“ beendet Ihre Sitzung auf diesem Gerät für alle Apps, die dieses Konto verwenden. Mit „Nur von { $app } abmelden“ bleiben Sie bei Ihren anderen Apps angemeldet.
+
+# Issue 15: the sign-out link's deadline (Hydra's expires_at), server-rendered.
+prompt-expires-in = { $minutes ->
+    [one] Dieser Link läuft in 1 Minute ab.
+   *[other] Dieser Link läuft in { $minutes } Minuten ab.
+}
+prompt-expires-in-hours = { $hours ->
+    [one] Dieser Link läuft in 1 Stunde ab.
+   *[other] Dieser Link läuft in { $hours } Stunden ab.
+}

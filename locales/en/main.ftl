@@ -45,3 +45,13 @@ support = Need help?
 prompt-explain = Signing out ends your session on this device for every app that uses this account.
 prompt-explain-app = “Sign out everywhere” ends your session on this device for every app that uses this account. “Sign out of { $app } only” ends { $app }’s access on all your devices and keeps you signed in to your other apps.
 prompt-explain-app-keep = “Sign out everywhere” ends your session on this device for every app that uses this account. “Sign out of { $app } only” keeps you signed in to your other apps.
+
+# Issue 15: the sign-out link's deadline (Hydra's expires_at), server-rendered.
+prompt-expires-in = { $minutes ->
+    [one] This link expires in 1 minute.
+   *[other] This link expires in { $minutes } minutes.
+}
+prompt-expires-in-hours = { $hours ->
+    [one] This link expires in 1 hour.
+   *[other] This link expires in { $hours } hours.
+}

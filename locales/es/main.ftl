@@ -45,3 +45,13 @@ support = ¿Necesitas ayuda?
 prompt-explain = Al cerrar sesión, se cierra tu sesión en este dispositivo en todas las aplicaciones que usan esta cuenta.
 prompt-explain-app = «Cerrar sesión en todas partes» cierra tu sesión en este dispositivo en todas las aplicaciones que usan esta cuenta. «Cerrar sesión solo en { $app }» retira el acceso de { $app } en todos tus dispositivos y mantiene tu sesión en tus otras aplicaciones.
 prompt-explain-app-keep = «Cerrar sesión en todas partes» cierra tu sesión en este dispositivo en todas las aplicaciones que usan esta cuenta. «Cerrar sesión solo en { $app }» mantiene tu sesión en tus otras aplicaciones.
+
+# Issue 15: the sign-out link's deadline (Hydra's expires_at), server-rendered.
+prompt-expires-in = { $minutes ->
+    [one] Este enlace caduca en 1 minuto.
+   *[other] Este enlace caduca en { $minutes } minutos.
+}
+prompt-expires-in-hours = { $hours ->
+    [one] Este enlace caduca en 1 hora.
+   *[other] Este enlace caduca en { $hours } horas.
+}

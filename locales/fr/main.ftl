@@ -45,3 +45,13 @@ support = Besoin d’aide ?
 prompt-explain = La déconnexion met fin à votre session sur cet appareil pour toutes les applications qui utilisent ce compte.
 prompt-explain-app = « Se déconnecter partout » met fin à votre session sur cet appareil pour toutes les applications qui utilisent ce compte. « Se déconnecter de { $app } uniquement » retire l’accès de { $app } sur tous vos appareils et vous laisse connecté à vos autres applications.
 prompt-explain-app-keep = « Se déconnecter partout » met fin à votre session sur cet appareil pour toutes les applications qui utilisent ce compte. « Se déconnecter de { $app } uniquement » vous laisse connecté à vos autres applications.
+
+# Issue 15: the sign-out link's deadline (Hydra's expires_at), server-rendered.
+prompt-expires-in = { $minutes ->
+    [one] Ce lien expire dans 1 minute.
+   *[other] Ce lien expire dans { $minutes } minutes.
+}
+prompt-expires-in-hours = { $hours ->
+    [one] Ce lien expire dans 1 heure.
+   *[other] Ce lien expire dans { $hours } heures.
+}

@@ -45,3 +45,7 @@ support = お困りですか？
 prompt-explain = サインアウトすると、このデバイスでこのアカウントを使用しているすべてのアプリからサインアウトします。
 prompt-explain-app = 「すべてからサインアウト」を選ぶと、このアカウントを使用しているすべてのアプリについて、このデバイスでのセッションが終了します。「{ $app } のみサインアウト」を選ぶと、すべてのデバイスで { $app } のアクセスが取り消され、他のアプリにはサインインしたままになります。
 prompt-explain-app-keep = 「すべてからサインアウト」を選ぶと、このアカウントを使用しているすべてのアプリについて、このデバイスでのセッションが終了します。「{ $app } のみサインアウト」を選ぶと、他のアプリにはサインインしたままになります。
+
+# Issue 15: the sign-out link's deadline (Hydra's expires_at), server-rendered.
+prompt-expires-in = このリンクの有効期限はあと{ $minutes }分です。
+prompt-expires-in-hours = このリンクの有効期限はあと{ $hours }時間です。

@@ -54,6 +54,12 @@ pub struct LogoutPrompt {
     pub ticket: String,
     /// Who is signing out (Hydra's `subject`).
     pub subject: String,
+    /// The person behind `subject`, when an identity API is configured and
+    /// answered in time (`server::identity`); shown instead of the subject.
+    pub person: Option<Person>,
+    /// Whole minutes (rounded up) until Hydra's `expires_at`, when the request
+    /// has one.
+    pub expires_in_minutes: Option<u32>,
     /// The app that asked for the logout; `None` when the user started it.
     pub app: Option<AppInfo>,
     /// Whether "sign out of {App} only" revokes the app's tokens
@@ -64,7 +70,26 @@ pub struct LogoutPrompt {
     pub lang: String,
 }
 
+/// The signed-in person as they know themself, from their identity's traits.
+/// Identity data: never logged (the `Debug` output hides it).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Display name (e.g. `name`, `username` or `email` trait), at most 120 characters.
+    pub name: String,
+    /// E-mail address, when it differs from `name`.
+    pub email: Option<String>,
+}
+
+impl std::fmt::Debug for Person {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Person { .. }")
+    }
+}
+
 /// What rendering `/logout` resulted in.
+// One short-lived value per page render: boxing the common variant would buy
+// nothing but an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PromptOutcome {
     /// Ask the user.

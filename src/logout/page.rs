@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{api::load_prompt, form::DecisionForm, AppInfo, LogoutPrompt, PromptOutcome};
+use super::{api::load_prompt, form::DecisionForm, AppInfo, LogoutPrompt, Person, PromptOutcome};
 use crate::{
     error::AppError,
     i18n::Lang,
@@ -71,6 +71,8 @@ fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
     let LogoutPrompt {
         ticket,
         subject,
+        person,
+        expires_in_minutes,
         app,
         lang,
         app_only_revokes,
@@ -94,6 +96,39 @@ fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
             <h1 class="text-2xl font-semibold tracking-tight text-fg break-words hyphens-auto">
                 {heading}
             </h1>
+            <Who subject person before after />
+            <p class="mt-2 text-sm text-muted" data-testid="explain">{explain}</p>
+            {expires_in_minutes.map(|minutes| view! { <Deadline minutes lang /> })}
+            <DecisionForm ticket failed lang app_name=app.as_ref().map(|a| a.name.clone()) />
+            {app.map(|app| view! { <AppLinks app lang /> })}
+        </Card>
+    }
+}
+
+/// "You are signed in as …": the person's name (and e-mail address on a second
+/// line) when the identity lookup found them, else Hydra's subject.
+#[component]
+fn Who(subject: String, person: Option<Person>, before: String, after: String) -> impl IntoView {
+    match person {
+        Some(Person { name, email }) => view! {
+            <p class="mt-2 text-muted">
+                {before}
+                <strong class="font-semibold text-fg break-words" data-testid="display-name">
+                    {name}
+                </strong>
+                {after}
+            </p>
+            {email
+                .map(|email| {
+                    view! {
+                        <p class="text-sm text-muted break-words" data-testid="email">
+                            {email}
+                        </p>
+                    }
+                })}
+        }
+        .into_any(),
+        None => view! {
             <p class="mt-2 text-muted">
                 {before}
                 <strong class="font-semibold text-fg break-words" data-testid="subject">
@@ -101,10 +136,25 @@ fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
                 </strong>
                 {after}
             </p>
-            <p class="mt-2 text-sm text-muted" data-testid="explain">{explain}</p>
-            <DecisionForm ticket failed lang app_name=app.as_ref().map(|a| a.name.clone()) />
-            {app.map(|app| view! { <AppLinks app lang /> })}
-        </Card>
+        }
+        .into_any(),
+    }
+}
+
+/// How long the link stays valid (Hydra's `expires_at`), rendered once on the
+/// server: minutes, or whole hours (rounded down) beyond 90 minutes.
+#[component]
+fn Deadline(minutes: u32, lang: Lang) -> impl IntoView {
+    let text = if minutes > 90 {
+        // Rounded down: never promise more time than is left.
+        lang.t_count("prompt-expires-in-hours", "hours", minutes / 60)
+    } else {
+        lang.t_count("prompt-expires-in", "minutes", minutes)
+    };
+    view! {
+        <p class="mt-2 text-sm text-muted" data-testid="expires-in">
+            {text}
+        </p>
     }
 }
 

@@ -12,8 +12,9 @@ use url::Url;
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Base URL of Hydra's admin API: `HYDRA_ADMIN_URL` (self-hosted, e.g.
-    /// `http://127.0.0.1:4445`) or `ORY_SDK_URL` (Ory Network project URL, e.g.
-    /// `https://<slug>.projects.oryapis.com`).
+    /// `http://127.0.0.1:4445`), or the Ory Network project URL from `ORY_SDK_URL`
+    /// (e.g. `https://<slug>.projects.oryapis.com`) or `ORY_PROJECT_SLUG` (see
+    /// [`project_url_from_slug`]).
     pub admin_url: Url,
     /// Hydra's public URL, used to resolve the relative URLs Hydra hands out and to
     /// check that we only ever redirect to Hydra itself: `HYDRA_PUBLIC_URL`. With
@@ -67,7 +68,85 @@ pub struct Config {
     /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
     /// (default 2000).
     pub hydra_connect_timeout: Duration,
+    /// Where (and how) to read the signed-in person's identity, to show their
+    /// name instead of Hydra's `subject`. `None`: the subject is shown.
+    pub identity: Option<IdentityConfig>,
 }
+
+/// The identity lookup (`GET {admin}/admin/identities/{subject}`, Ory Kratos'
+/// `getIdentity`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityConfig {
+    /// Kratos' admin API: `KRATOS_ADMIN_URL` (self-hosted, e.g.
+    /// `http://127.0.0.1:4434`); on Ory Network (`ORY_SDK_URL` or
+    /// `ORY_PROJECT_SLUG`) the project URL, which serves the identity API too.
+    pub admin_url: Url,
+    /// Whether `ORY_API_KEY` goes with the lookup: only when the identity API is
+    /// on the same origin as Hydra's admin API (Ory Network), never to another host.
+    pub send_api_key: bool,
+    /// Total time budget of one lookup: `IDENTITY_LOOKUP_TIMEOUT_MS` (default
+    /// 300). On timeout the page shows the subject.
+    pub timeout: Duration,
+    /// Trait paths tried in order for the display name: `IDENTITY_NAME_TRAITS`
+    /// (comma-separated, dots for nesting; default `name,username,email`). A
+    /// value is used when it is a non-empty string, or an object with string
+    /// `first` and/or `last`.
+    pub name_traits: Vec<String>,
+    /// Trait path of the e-mail address shown as a second line when it differs
+    /// from the name: `IDENTITY_EMAIL_TRAIT` (default `email`; `-`: none).
+    pub email_trait: Option<String>,
+}
+
+/// The Ory Network project URL for `ORY_PROJECT_SLUG`: a bare slug
+/// (`[a-z0-9-]`, e.g. `brave-pike-abc123`) means
+/// `https://<slug>.projects.oryapis.com`; a host name (contains a dot, e.g.
+/// `auth.example.com`, a custom domain) is used as is, over https.
+///
+/// # Errors
+/// A sentence naming `ORY_PROJECT_SLUG` when the value is a URL, has a path,
+/// port or characters a host name cannot have.
+pub fn project_url_from_slug(raw: &str) -> Result<Url, String> {
+    let value = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    if value.contains("://") {
+        return Err(
+            "ORY_PROJECT_SLUG is a project slug or host name, not a URL (use ORY_SDK_URL for a URL)"
+                .into(),
+        );
+    }
+    if value.is_empty() || value.len() > 253 || !value.split('.').all(label_ok) {
+        return Err(
+            "ORY_PROJECT_SLUG must be a project slug (e.g. brave-pike-abc123) or a host name (e.g. auth.example.com)"
+                .into(),
+        );
+    }
+    let host = if value.contains('.') {
+        value
+    } else {
+        format!("{value}.projects.oryapis.com")
+    };
+    Url::parse(&format!("https://{host}/")).map_err(|e| format!("ORY_PROJECT_SLUG: {e}"))
+}
+
+/// Whether `url` points at this machine (`127.0.0.0/8`, `::1`, `localhost`), where
+/// plain http does not expose the API key to a network.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
+        None => false,
+    }
+}
+
 
 /// Default of `METRICS_ADDR`: loopback, so a fresh deployment exposes nothing.
 pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
@@ -363,6 +442,68 @@ fn parse_bounded(
     }
 }
 
+/// The identity lookup's settings: on with `KRATOS_ADMIN_URL`, or with Ory
+/// Network (whose project URL serves the identity API); off otherwise.
+fn identity_from_env(
+    env: &impl Env,
+    hydra_admin: Option<&Url>,
+    ory_network: bool,
+    problems: &mut Vec<String>,
+) -> Option<IdentityConfig> {
+    let explicit = env.get("KRATOS_ADMIN_URL");
+    let admin_url = match &explicit {
+        Some(k) => parse_http_url("KRATOS_ADMIN_URL", k, problems),
+        None if ory_network => hydra_admin.cloned(),
+        None => None,
+    };
+    let timeout = parse_millis(env, "IDENTITY_LOOKUP_TIMEOUT_MS", 300, problems);
+    let path_ok = |p: &str| {
+        !p.is_empty()
+            && p.len() <= 100
+            && p.split('.').all(|seg| {
+                !seg.is_empty()
+                    && seg
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            })
+    };
+    let name_traits: Vec<String> = match env.get("IDENTITY_NAME_TRAITS") {
+        None => ["name", "username", "email"].map(String::from).to_vec(),
+        Some(raw) => raw
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    if name_traits.is_empty() || !name_traits.iter().all(|p| path_ok(p)) {
+        problems.push(
+            "IDENTITY_NAME_TRAITS must be a comma-separated list of trait paths like name,profile.display_name"
+                .into(),
+        );
+    }
+    let email_trait = match env.get("IDENTITY_EMAIL_TRAIT") {
+        None => Some("email".to_owned()),
+        Some(p) if p.trim() == "-" => None,
+        Some(p) if path_ok(p.trim()) => Some(p.trim().to_owned()),
+        Some(_) => {
+            problems.push(
+                "IDENTITY_EMAIL_TRAIT must be a trait path like email or contact.email (or - for none)"
+                    .into(),
+            );
+            None
+        }
+    };
+    let admin_url = admin_url?;
+    Some(IdentityConfig {
+        send_api_key: hydra_admin.is_some_and(|h| h.origin() == admin_url.origin()),
+        admin_url,
+        timeout,
+        name_traits,
+        email_trait,
+    })
+}
+
 impl Config {
     /// Reads and validates the configuration.
     pub fn from_env(env: &impl Env) -> Result<Config, ConfigErrors> {
@@ -370,19 +511,45 @@ impl Config {
 
         let hydra_admin = env.get("HYDRA_ADMIN_URL");
         let ory_sdk = env.get("ORY_SDK_URL");
-        let admin_url = match (&hydra_admin, &ory_sdk) {
-            (Some(a), None) => parse_http_url("HYDRA_ADMIN_URL", a, &mut problems),
-            (None, Some(o)) => parse_http_url("ORY_SDK_URL", o, &mut problems),
-            (Some(_), Some(_)) => {
-                problems.push(
-                    "set either HYDRA_ADMIN_URL (self-hosted Hydra) or ORY_SDK_URL (Ory Network), not both"
-                        .into(),
-                );
+        let ory_slug = env.get("ORY_PROJECT_SLUG");
+        let sdk_url = ory_sdk
+            .as_deref()
+            .and_then(|o| parse_http_url("ORY_SDK_URL", o, &mut problems));
+        let slug_url = ory_slug
+            .as_deref()
+            .and_then(|s| project_url_from_slug(s).map_err(|e| problems.push(e)).ok());
+        // Ory Network: ORY_SDK_URL and ORY_PROJECT_SLUG may both be given when they
+        // name the same project.
+        let ory_network = ory_sdk.is_some() || ory_slug.is_some();
+        let project_url = match (&sdk_url, &slug_url) {
+            (Some(sdk), Some(slug)) if sdk.origin() != slug.origin() => {
+                problems.push(format!(
+                    "ORY_SDK_URL and ORY_PROJECT_SLUG name different projects ({} vs {}); set one of them",
+                    sdk.origin().ascii_serialization(),
+                    slug.origin().ascii_serialization()
+                ));
                 None
             }
-            (None, None) => {
+            (Some(url), _) | (None, Some(url)) => Some(url.clone()),
+            (None, None) => None,
+        };
+        let admin_url = match (&hydra_admin, ory_network) {
+            (Some(a), false) => parse_http_url("HYDRA_ADMIN_URL", a, &mut problems),
+            (None, true) => project_url,
+            (Some(_), true) => {
+                let ory = match (&ory_sdk, &ory_slug) {
+                    (Some(_), Some(_)) => "ORY_SDK_URL and ORY_PROJECT_SLUG",
+                    (Some(_), None) => "ORY_SDK_URL",
+                    _ => "ORY_PROJECT_SLUG",
+                };
+                problems.push(format!(
+                    "set either HYDRA_ADMIN_URL (self-hosted Hydra) or {ory} (Ory Network), not both"
+                ));
+                None
+            }
+            (None, false) => {
                 problems.push(
-                    "HYDRA_ADMIN_URL (self-hosted Hydra) or ORY_SDK_URL (Ory Network) is required"
+                    "HYDRA_ADMIN_URL (self-hosted Hydra) or ORY_SDK_URL / ORY_PROJECT_SLUG (Ory Network) is required"
                         .into(),
                 );
                 None
@@ -391,7 +558,7 @@ impl Config {
 
         let public_url = match env.get("HYDRA_PUBLIC_URL") {
             Some(p) => parse_http_url("HYDRA_PUBLIC_URL", &p, &mut problems),
-            None if ory_sdk.is_some() => admin_url.clone(),
+            None if ory_network => admin_url.clone(),
             None => {
                 problems.push(
                     "HYDRA_PUBLIC_URL is required with HYDRA_ADMIN_URL (Hydra's public endpoint, e.g. https://auth.example.com)"
@@ -405,8 +572,27 @@ impl Config {
             (Some(k), _) | (None, Some(k)) => Some(SecretString::from(k.trim().to_owned())),
             (None, None) => None,
         };
-        if ory_sdk.is_some() && api_key.is_none() {
-            problems.push("ORY_API_KEY (or ORY_PAT) is required with ORY_SDK_URL".into());
+        if ory_network && api_key.is_none() {
+            problems.push(
+                "ORY_API_KEY (or ORY_PAT) is required with ORY_SDK_URL / ORY_PROJECT_SLUG".into(),
+            );
+        }
+        let allow_key_over_http = match env.get("ALLOW_API_KEY_OVER_HTTP").as_deref().map(str::trim)
+        {
+            Some("true" | "1") => true,
+            Some("false" | "0") | None => false,
+            Some(_) => {
+                problems.push("ALLOW_API_KEY_OVER_HTTP must be true or false".into());
+                false
+            }
+        };
+        if let (Some(_), Some(url)) = (&api_key, &admin_url) {
+            if url.scheme() == "http" && !is_loopback(url) && !allow_key_over_http {
+                problems.push(format!(
+                    "ORY_API_KEY (or ORY_PAT) would be sent over plain http to {}: use https, or set ALLOW_API_KEY_OVER_HTTP=true if that network is private",
+                    url.host_str().unwrap_or("?")
+                ));
+            }
         }
 
         let home_url = env
@@ -551,6 +737,8 @@ impl Config {
             cookie_secure: cookie_secure.unwrap_or(false),
         };
 
+        let identity = identity_from_env(env, admin_url.as_ref(), ory_network, &mut problems);
+
         match (admin_url, public_url) {
             (Some(admin_url), Some(public_url)) if problems.is_empty() => Ok(Config {
                 cookie_secure: site.cookie_secure,
@@ -569,6 +757,7 @@ impl Config {
                 metrics_addr,
                 hydra_timeout,
                 hydra_connect_timeout,
+                identity,
             }),
             _ => Err(ConfigErrors(problems)),
         }
@@ -939,5 +1128,188 @@ mod tests {
             ("HOME_URL", "https://shop.example.com/logout"),
         ])
         .is_empty());
+    }
+
+    #[test]
+    fn project_slug_means_an_ory_network_project_url() {
+        assert_eq!(
+            project_url_from_slug("brave-pike-abc123").unwrap().as_str(),
+            "https://brave-pike-abc123.projects.oryapis.com/"
+        );
+        assert_eq!(
+            project_url_from_slug(" Auth.Example.COM ")
+                .unwrap()
+                .as_str(),
+            "https://auth.example.com/"
+        );
+        for bad in [
+            "https://x.projects.oryapis.com",
+            "slug/with/path",
+            "host:8080",
+            "-slug",
+            "a..b",
+            "sp ace",
+            "",
+        ] {
+            assert!(project_url_from_slug(bad).is_err(), "{bad}");
+        }
+        let c =
+            Config::from_env(&[("ORY_PROJECT_SLUG", "brave-pike"), ("ORY_API_KEY", "k")]).unwrap();
+        assert_eq!(
+            c.admin_url.as_str(),
+            "https://brave-pike.projects.oryapis.com/"
+        );
+        assert_eq!(c.public_url, c.admin_url);
+        // Ory Network serves the identity API on the same URL, with the same key.
+        let identity = c.identity.unwrap();
+        assert_eq!(identity.admin_url, c.admin_url);
+        assert!(identity.send_api_key);
+        assert_eq!(identity.timeout, Duration::from_millis(300));
+        assert_eq!(identity.name_traits, ["name", "username", "email"]);
+    }
+
+    #[test]
+    fn project_slug_conflicts_are_reported_with_every_other_problem() {
+        // The same project twice is fine.
+        let c = Config::from_env(&[
+            ("ORY_PROJECT_SLUG", "brave-pike"),
+            ("ORY_SDK_URL", "https://brave-pike.projects.oryapis.com"),
+            ("ORY_API_KEY", "k"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.admin_url.host_str(),
+            Some("brave-pike.projects.oryapis.com")
+        );
+
+        let err = Config::from_env(&[
+            ("ORY_PROJECT_SLUG", "brave-pike"),
+            ("ORY_SDK_URL", "https://other.projects.oryapis.com"),
+            ("HOME_URL", "javascript:alert(1)"),
+        ])
+        .unwrap_err()
+        .to_string();
+        for expected in ["different projects", "ORY_API_KEY", "HOME_URL"] {
+            assert!(err.contains(expected), "{expected} missing from: {err}");
+        }
+
+        let err = Config::from_env(&[
+            ("ORY_PROJECT_SLUG", "brave-pike"),
+            ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+            ("ORY_API_KEY", "k"),
+            ("LOGOUT_UI_SECRET", "short"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains(
+                "HYDRA_ADMIN_URL (self-hosted Hydra) or ORY_PROJECT_SLUG (Ory Network), not both"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("LOGOUT_UI_SECRET"), "{err}");
+
+        let err = Config::from_env(&[("ORY_PROJECT_SLUG", "https://x.projects.oryapis.com")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a URL"), "{err}");
+        assert!(err.contains("ORY_API_KEY"), "{err}");
+    }
+
+    #[test]
+    fn the_api_key_never_goes_over_plain_http_to_another_host() {
+        let err = Config::from_env(&[
+            ("HYDRA_ADMIN_URL", "http://hydra-admin:4445"),
+            ("HYDRA_PUBLIC_URL", "https://auth.example.com"),
+            ("ORY_API_KEY", "ory_apikey_canary_value"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("plain http to hydra-admin"), "{err}");
+        assert!(err.contains("ALLOW_API_KEY_OVER_HTTP"), "{err}");
+        assert!(!err.contains("canary"), "{err}");
+        let err = Config::from_env(&[
+            ("ORY_SDK_URL", "http://10.0.0.5:8080"),
+            ("ORY_API_KEY", "k"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("plain http to 10.0.0.5"), "{err}");
+
+        // The explicit opt-out, loopback addresses, https, and no key at all.
+        for env in [
+            [
+                ("HYDRA_ADMIN_URL", "http://hydra-admin:4445"),
+                ("ALLOW_API_KEY_OVER_HTTP", "true"),
+            ],
+            [
+                ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+                ("COOKIE_SECURE", "false"),
+            ],
+            [
+                ("HYDRA_ADMIN_URL", "http://[::1]:4445"),
+                ("COOKIE_SECURE", "false"),
+            ],
+            [
+                ("HYDRA_ADMIN_URL", "https://hydra-admin:4445"),
+                ("COOKIE_SECURE", "false"),
+            ],
+        ] {
+            let with_key = [
+                env[0],
+                env[1],
+                ("HYDRA_PUBLIC_URL", "https://auth.example.com"),
+                ("ORY_API_KEY", "k"),
+            ];
+            assert!(Config::from_env(&with_key).is_ok(), "{env:?}");
+        }
+        assert!(Config::from_env(&[
+            ("HYDRA_ADMIN_URL", "http://hydra-admin:4445"),
+            ("HYDRA_PUBLIC_URL", "https://auth.example.com"),
+        ])
+        .is_ok());
+    }
+
+    #[test]
+    fn identity_lookup_is_off_unless_kratos_or_ory_network() {
+        let base = [
+            ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+            ("HYDRA_PUBLIC_URL", "http://127.0.0.1:4444"),
+        ];
+        assert!(Config::from_env(&base).unwrap().identity.is_none());
+        let c = Config::from_env(&[
+            base[0],
+            base[1],
+            ("KRATOS_ADMIN_URL", "http://127.0.0.1:4434"),
+            ("IDENTITY_NAME_TRAITS", "profile.display_name, username"),
+            ("IDENTITY_EMAIL_TRAIT", "-"),
+            ("IDENTITY_LOOKUP_TIMEOUT_MS", "150"),
+        ])
+        .unwrap();
+        let identity = c.identity.unwrap();
+        assert_eq!(identity.admin_url.as_str(), "http://127.0.0.1:4434/");
+        // A self-hosted Kratos is another service: Hydra's key is not for it.
+        assert!(!identity.send_api_key);
+        assert_eq!(identity.name_traits, ["profile.display_name", "username"]);
+        assert_eq!(identity.email_trait, None);
+        assert_eq!(identity.timeout, Duration::from_millis(150));
+
+        let err = Config::from_env(&[
+            base[0],
+            base[1],
+            ("KRATOS_ADMIN_URL", "kratos"),
+            ("IDENTITY_NAME_TRAITS", "name,,../x"),
+            ("IDENTITY_EMAIL_TRAIT", "e mail"),
+            ("IDENTITY_LOOKUP_TIMEOUT_MS", "0"),
+        ])
+        .unwrap_err()
+        .to_string();
+        for name in [
+            "KRATOS_ADMIN_URL",
+            "IDENTITY_NAME_TRAITS",
+            "IDENTITY_EMAIL_TRAIT",
+            "IDENTITY_LOOKUP_TIMEOUT_MS",
+        ] {
+            assert!(err.contains(name), "{name} missing from: {err}");
+        }
     }
 }

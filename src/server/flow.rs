@@ -97,6 +97,13 @@ fn parse_time(raw: Option<&str>) -> Option<OffsetDateTime> {
     (t.year() > 1970).then_some(t)
 }
 
+/// Whole minutes (rounded up) from `now` until the request's `expires_at`; `None`
+/// without one (or once it has passed, which `is_expired` handles).
+fn minutes_left(req: &LogoutRequest, now: OffsetDateTime) -> Option<u32> {
+    let seconds = (parse_time(req.expires_at.as_deref())? - now).whole_seconds();
+    (seconds > 0).then(|| u32::try_from((seconds + 59) / 60).unwrap_or(u32::MAX))
+}
+
 /// Hydra v2.3 sets `expires_at` (for user-initiated logouts) but only checks it
 /// when the browser comes back; we check it before asking the question.
 fn is_expired(req: &LogoutRequest) -> bool {
@@ -363,10 +370,17 @@ pub async fn prompt(
         accept_language,
         state.config.default_lang,
     );
+    // Bounded, and never an error: without a name the page shows the subject.
+    let person = match &state.identity {
+        Some(identity) => identity.lookup(&req.subject).await,
+        None => None,
+    };
     Ok(PromptStep::Ask(LogoutPrompt {
         ticket,
         lang: lang.tag().to_owned(),
         subject: req.subject.clone(),
+        person,
+        expires_in_minutes: minutes_left(&req, OffsetDateTime::now_utc()),
         app: initiating_client(&req).map(app_info),
         app_only_revokes: state.config.app_only_revokes_consent,
     }))
@@ -879,6 +893,24 @@ mod tests {
         assert!(is_expired(&r));
         r.expires_at = Some("2999-01-01T00:00:00Z".into());
         assert!(!is_expired(&r));
+    }
+
+    #[test]
+    fn minutes_left_round_up_and_vanish_without_a_deadline() {
+        let now = OffsetDateTime::parse("2026-01-01T10:00:00Z", &Rfc3339).unwrap();
+        let mut r = LogoutRequest::default();
+        assert_eq!(minutes_left(&r, now), None);
+        for (at, minutes) in [
+            ("2026-01-01T10:12:00Z", Some(12)),
+            ("2026-01-01T10:11:01Z", Some(12)),
+            ("2026-01-01T10:00:01Z", Some(1)),
+            ("2026-01-01T10:00:00Z", None),
+            ("2026-01-01T09:00:00Z", None),
+            ("0001-01-01T00:00:00Z", None),
+        ] {
+            r.expires_at = Some(at.into());
+            assert_eq!(minutes_left(&r, now), minutes, "{at}");
+        }
     }
 
     #[test]

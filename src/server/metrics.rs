@@ -6,6 +6,7 @@
 //! | `logout_ui_decisions_total` | `outcome`: accepted, rejected, skipped |
 //! | `logout_ui_hydra_request_duration_seconds` | `operation`: get, accept, reject, revoke_consent, ready |
 //! | `logout_ui_hydra_errors_total` | `operation`, `kind`: connect, timeout, unauthorized, status, body, foreign_redirect |
+//! | `logout_ui_identity_lookups_total` | `outcome`: found, not_found, no_name, timeout, connect, unauthorized, status, body |
 
 use std::time::Duration;
 
@@ -27,6 +28,7 @@ pub struct Metrics {
     decisions: IntCounterVec,
     hydra_duration: HistogramVec,
     hydra_errors: IntCounterVec,
+    identity_lookups: IntCounterVec,
 }
 
 impl Metrics {
@@ -60,6 +62,14 @@ impl Metrics {
             ),
             &["operation", "kind"],
         )?;
+        let identity_lookups = IntCounterVec::new(
+            Opts::new(
+                "logout_ui_identity_lookups_total",
+                "Identity lookups (display names) by outcome.",
+            ),
+            &["outcome"],
+        )?;
+        registry.register(Box::new(identity_lookups.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(decisions.clone()))?;
         registry.register(Box::new(hydra_duration.clone()))?;
@@ -70,11 +80,17 @@ impl Metrics {
             decisions,
             hydra_duration,
             hydra_errors,
+            identity_lookups,
         })
     }
 
     pub fn decision(&self, outcome: &str) {
         self.decisions.with_label_values(&[outcome]).inc();
+    }
+
+    /// One identity lookup (`server::identity`) and how it ended.
+    pub fn identity_lookup(&self, outcome: &str) {
+        self.identity_lookups.with_label_values(&[outcome]).inc();
     }
 
     pub fn hydra_call(&self, operation: &str, took: Duration, error: Option<&str>) {

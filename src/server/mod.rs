@@ -11,6 +11,7 @@ pub mod go_query;
 pub mod headers;
 pub mod health;
 pub mod hydra;
+pub mod identity;
 pub mod limits;
 pub mod metrics;
 pub mod respond;
@@ -66,10 +67,13 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
     let metrics = metrics::Metrics::new().map_err(|e| format!("could not set up metrics: {e}"))?;
     let hydra = HydraAdmin::new(&config, metrics.clone())
         .map_err(|e| format!("could not build the HTTP client: {e}"))?;
+    let identity = identity::IdentityAdmin::new(&config, metrics.clone())
+        .map_err(|e| format!("could not build the HTTP client: {e}"))?;
     Ok(AppState {
         leptos_options,
         config: Arc::new(config),
         hydra,
+        identity,
         tickets,
         metrics,
         readiness: health::Readiness::default(),

@@ -6,8 +6,8 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use super::{
-    config::Config, decisions::Decisions, health::Readiness, hydra::HydraAdmin, metrics::Metrics,
-    ticket::TicketKey,
+    config::Config, decisions::Decisions, health::Readiness, hydra::HydraAdmin,
+    identity::IdentityAdmin, metrics::Metrics, ticket::TicketKey,
 };
 
 /// Everything a request needs. Cheap to clone; provided to server functions and
@@ -17,6 +17,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pub hydra: HydraAdmin,
+    /// The identity lookup for display names; `None` when not configured.
+    pub identity: Option<IdentityAdmin>,
     pub tickets: TicketKey,
     pub metrics: Metrics,
     pub readiness: Readiness,

@@ -79,6 +79,7 @@ fn config(admin: &Url, key: Option<&str>) -> Config {
         listen: crate::server::config::Listen::default(),
         hydra_timeout: Duration::from_millis(300),
         hydra_connect_timeout: Duration::from_millis(300),
+        identity: None,
     }
 }
 
