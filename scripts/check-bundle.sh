@@ -18,7 +18,7 @@ if ((${#wasm[@]} == 0 || ${#js[@]} == 0)); then
 fi
 
 fail=0
-for needle in reqwest tokio hyper secrecy chacha20poly1305 tower_http axum HYDRA_ADMIN_URL ORY_API_KEY LOGOUT_UI_SECRET logout_challenge=; do
+for needle in reqwest tokio hyper secrecy chacha20poly1305 tower_http axum HYDRA_ADMIN_URL ORY_API_KEY LOGOUT_UI_SECRET logout_challenge= KRATOS_ADMIN_URL admin/identities; do
   for f in "${wasm[@]}" "${js[@]}"; do
     if grep -a -q -- "$needle" "$f"; then
       echo "check-bundle: '$needle' found in $(basename "$f"): server-only code reached the browser bundle" >&2
