@@ -3,6 +3,7 @@ import type { Page } from "@playwright/test";
 import { test, expect } from "../fixtures";
 import { startUserInitiatedLogout } from "../pages/hydra";
 import { LogoutPrompt, englishLabels, type PromptLabels } from "../pages/logout-prompt";
+import { createIdentity } from "../pages/kratos";
 import { RelyingParty, uniqueRpName, type ClientSettings } from "../pages/relying-party";
 
 // Full-page screenshots of the app for docs/screenshots/ (overwritten on every run;
@@ -203,3 +204,21 @@ for (const n of NARROW) {
     });
   });
 }
+
+test("screenshots: behind Ory Kratos, the person's name and the link's deadline", async ({ page, request }, testInfo) => {
+  const identity = await createIdentity(request, "Ada Lovelace");
+  const rp = new RelyingParty(page, request, uniqueRpName(testInfo, "shot-kratos"));
+  await page.goto(`${rp.url("start")}?login_hint=${identity.id}`);
+  await expect(rp.subject).toHaveText(identity.id);
+  // User-initiated: Hydra v2.3 sets expires_at, so the deadline shows too.
+  await startUserInitiatedLogout(page);
+  const prompt = new LogoutPrompt(page, englishLabels());
+  await prompt.ready();
+  await expect(page.getByTestId("display-name")).toHaveText("Ada Lovelace");
+  await expect(page.getByTestId("expires-in")).toHaveText(/^This link expires in (30|29) minutes\.$/);
+  // The address is random per run; show a stable one in the picture.
+  await page.getByTestId("email").evaluate((el) => {
+    el.textContent = "ada@example.com";
+  });
+  await shoot(page, "prompt-kratos-light-desktop", "light", "desktop");
+});
