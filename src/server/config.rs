@@ -147,7 +147,6 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-
 /// Default of `METRICS_ADDR`: loopback, so a fresh deployment exposes nothing.
 pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
 
