@@ -6,7 +6,7 @@ export function describeFocus(page: Page): Promise<string> {
     const el = document.activeElement;
     if (!el || el === document.body) return "body";
     const id = el.id ? `#${el.id}` : "";
-    const text = (el.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 40);
+    const text = (el.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 80);
     return `${el.tagName.toLowerCase()}${id}${text ? ` "${text}"` : ""}`;
   });
 }

@@ -97,7 +97,7 @@ fn Prompt(prompt: LogoutPrompt, failed: bool) -> impl IntoView {
                 {heading}
             </h1>
             <Who subject person before after />
-            <p class="mt-2 text-sm text-muted" data-testid="explain">{explain}</p>
+            <p class="mt-2 text-sm text-muted break-words" data-testid="explain">{explain}</p>
             {expires_in_minutes.map(|minutes| view! { <Deadline minutes lang /> })}
             <DecisionForm ticket failed lang app_name=app.as_ref().map(|a| a.name.clone()) />
             {app.map(|app| view! { <AppLinks app lang /> })}
