@@ -60,8 +60,10 @@ mod tests {
     }
 
     proptest::proptest! {
+        // Strings around the 63 KiB bound are slow to generate: few cases.
+        #![proptest_config(proptest::test_runner::Config::with_cases(24))]
         #[test]
-        fn parse_never_panics_and_accepts_only_bounded_printable_ascii(raw in ".{0,64}|[ -~]{64400,64600}") {
+        fn parse_never_panics_and_accepts_only_bounded_printable_ascii(raw in ".{0,64}|[ -~]{64500,64530}") {
             if let Some(c) = LogoutChallenge::parse(&raw) {
                 proptest::prop_assert!(c.as_str().len() <= MAX_CHALLENGE_LEN);
                 proptest::prop_assert!(c.as_str().bytes().all(|b| b.is_ascii_graphic()));
