@@ -355,6 +355,10 @@ async fn redirects_are_real_3xx_for_clients_other_than_the_hydrated_form() {
     let (status, headers, _) = send(app, req).await;
     assert!(status.is_redirection(), "GET with Accept: */*: {status}");
     assert!(location(&headers).contains("logout_verifier="));
+    assert!(
+        !headers.contains_key("x-logout-ui-own-redirect"),
+        "the internal redirect marker left the server"
+    );
 
     // The decision, posted by a tool (Accept: */*, or none).
     let app = router(state());
@@ -372,6 +376,7 @@ async fn redirects_are_real_3xx_for_clients_other_than_the_hydrated_form() {
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "Accept: {accept:?}");
+        assert!(!h.contains_key("x-logout-ui-own-redirect"));
         assert_eq!(
             location(&h),
             format!("{}?state=st-3xx-post", rp.post_logout)
