@@ -1414,8 +1414,16 @@ async fn every_generated_url_follows_the_public_base_path() {
             .unwrap(),
     )
     .await;
+    // Without the CSRF cookie: back to the prompt (issue 11), under the base path.
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers[header::LOCATION], "/auth/error?error=forbidden");
+    assert_eq!(
+        headers[header::LOCATION],
+        format!(
+            "/auth/logout?logout_challenge={}&failed=1",
+            urlencode(&challenge)
+        )
+        .as_str()
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 //! Hostile and unusual requests (issue 11): one test per *kind*, each against
 //! the real Hydra and each failing on the code before its fix. SECURITY.md
-//! names them (rows 13–20).
+//! names them (rows 14–21).
 
 use std::{
     io::{Read, Write},
@@ -103,7 +103,7 @@ fn location(headers: &http::HeaderMap) -> String {
         .unwrap_or_default()
 }
 
-/// How often the app called Hydra's accept (from its own metrics).
+/// How often the app called Hydra's accept (from its metrics router).
 async fn accepts(app: &axum::Router) -> u64 {
     let (_, _, text) = send(app.clone(), get("/metrics", &[])).await;
     text.lines()
@@ -264,10 +264,13 @@ async fn assets_and_pages_never_share_response_headers() {
 async fn head_prefetch_and_the_prompt_function_do_not_act() {
     let rp = Rp::login("it-passive", "Passive App").await;
     let challenge = rp.start_logout("st-passive").await;
-    let app = router(state_with(
+    let state = state_with(
         &[("SKIP_LOGOUT_CONSENT_CLIENTS", rp.client_id.as_str())],
         options(),
-    ));
+    );
+    // The app's own count of Hydra calls, from its metrics listener.
+    let metrics = hydra_logout_ui::server::metrics_router(state.clone());
+    let app = router(state);
     let uri = prompt_uri(&challenge);
 
     let head = Request::head(&uri)
@@ -280,7 +283,11 @@ async fn head_prefetch_and_the_prompt_function_do_not_act() {
         "HEAD: {status}"
     );
     assert_eq!(location(&headers), "", "HEAD");
-    assert_eq!(accepts(&app).await, 0, "HEAD accepted the logout at Hydra");
+    assert_eq!(
+        accepts(&metrics).await,
+        0,
+        "HEAD accepted the logout at Hydra"
+    );
 
     for prefetch in [
         ("sec-purpose", "prefetch"),
@@ -296,7 +303,11 @@ async fn head_prefetch_and_the_prompt_function_do_not_act() {
             "{why}: {status}"
         );
         assert_eq!(location(&headers), "", "{why}");
-        assert_eq!(accepts(&app).await, 0, "{why} accepted the logout at Hydra");
+        assert_eq!(
+            accepts(&metrics).await,
+            0,
+            "{why} accepted the logout at Hydra"
+        );
     }
 
     // The page's data loader is not a public endpoint: cross-site, same-origin
@@ -323,7 +334,7 @@ async fn head_prefetch_and_the_prompt_function_do_not_act() {
             "{text:.300}"
         );
         assert_eq!(
-            accepts(&app).await,
+            accepts(&metrics).await,
             0,
             "{extra:?}: the prompt endpoint accepted"
         );
@@ -334,7 +345,7 @@ async fn head_prefetch_and_the_prompt_function_do_not_act() {
     let (status, headers, _) = send(app.clone(), get(&uri, &[])).await;
     assert!(status.is_redirection(), "{status}");
     assert!(location(&headers).contains("logout_verifier="));
-    assert_eq!(accepts(&app).await, 1);
+    assert_eq!(accepts(&metrics).await, 1);
 }
 
 /// Kind 3: a redirect is a real 3xx for every caller but the app's own
