@@ -2,7 +2,7 @@ import { test, expect } from "../fixtures";
 import { LogoutPrompt, PROMPT_URL_PREFIX } from "../pages/logout-prompt";
 import { RelyingParty, uniqueRpName } from "../pages/relying-party";
 
-// CSRF cookie edge cases in a real browser (SECURITY.md row 18). The prompt sets
+// CSRF cookie edge cases in a real browser (SECURITY.md row 21). The prompt sets
 // `logout_csrf` for Path=/; the decision must still work when another cookie of the
 // same name was planted for a more specific path (Chromium sends that one first on
 // /api/…), and a decision whose cookie is gone must lead back to the prompt for the

@@ -55,6 +55,7 @@ prompt-expires-in-hours = { $hours ->
     [one] Dieser Link läuft in 1 Stunde ab.
    *[other] Dieser Link läuft in { $hours } Stunden ab.
 }
+
 # --- issue 11: /error explains known OAuth 2.0 and Hydra codes in fixed words ---
 oauth-error-details = Technische Details
 oauth-error-reported = Laut Anmeldedienst (nicht von uns geprüft):

@@ -55,6 +55,7 @@ prompt-expires-in-hours = { $hours ->
     [one] This link expires in 1 hour.
    *[other] This link expires in { $hours } hours.
 }
+
 # --- issue 11: /error explains known OAuth 2.0 and Hydra codes in fixed words ---
 oauth-error-details = Technical details
 oauth-error-reported = As reported by the sign-in service (not verified by us):

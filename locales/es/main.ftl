@@ -55,6 +55,7 @@ prompt-expires-in-hours = { $hours ->
     [one] Este enlace caduca en 1 hora.
    *[other] Este enlace caduca en { $hours } horas.
 }
+
 # --- issue 11: /error explains known OAuth 2.0 and Hydra codes in fixed words ---
 oauth-error-details = Detalles técnicos
 oauth-error-reported = Según el servicio de inicio de sesión (no verificado por nosotros):

@@ -55,6 +55,7 @@ prompt-expires-in-hours = { $hours ->
     [one] Ce lien expire dans 1 heure.
    *[other] Ce lien expire dans { $hours } heures.
 }
+
 # --- issue 11: /error explains known OAuth 2.0 and Hydra codes in fixed words ---
 oauth-error-details = Détails techniques
 oauth-error-reported = Selon le service de connexion (non vérifié par nous) :

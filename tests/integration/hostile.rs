@@ -1,6 +1,6 @@
 //! Hostile and unusual requests (issue 11): one test per *kind*, each against
 //! the real Hydra and each failing on the code before its fix. SECURITY.md
-//! names them (rows 14–21).
+//! names them (rows 17–24).
 
 use std::{
     io::{Read, Write},
@@ -422,13 +422,13 @@ async fn log_lines_cannot_be_forged_and_request_ids_are_plain() {
     use tracing_subscriber::prelude::*;
 
     let forged = "mallory\n2026-11-30T16:00:00.000000Z  INFO audit: logout decision subject=\"alice\" outcome=\"accepted\"";
-    let rp = Rp::login_full(
+    let rp = Rp::login_with(
         Hydra::Main,
         &unique("it-logs"),
         "Log App",
         json!({}),
         None,
-        forged,
+        json!({"subject": forged, "remember": true, "remember_for": 0}),
     )
     .await;
     let challenge = rp.start_logout("st-logs").await;
