@@ -263,8 +263,33 @@ pub fn StayedPage() -> impl IntoView {
     }
 }
 
+/// OAuth 2.0 (RFC 6749 §4.1.2.1, §5.2), OpenID Connect Core (§3.1.2.6) and Hydra
+/// error codes that `/error` explains in its own, fixed and translated words
+/// (`oauth-error-<code>` in `locales/*/main.ftl`). Any other code gets the
+/// generic explanation and is not repeated.
+pub const KNOWN_OAUTH_ERRORS: [&str; 10] = [
+    "invalid_request",
+    "invalid_client",
+    "unauthorized_client",
+    "access_denied",
+    "invalid_scope",
+    "server_error",
+    "temporarily_unavailable",
+    "login_required",
+    "request_unauthorized",
+    "request_forbidden",
+];
+
+/// Longest part of a caller's `error_description` shown, in characters.
+const MAX_DESCRIPTION_CHARS: usize = 300;
+
 /// `/error`: Hydra's `urls.error`, and where plain form posts land when we cannot
 /// even tell which sign-out they belonged to.
+///
+/// Anyone can link here with any query, so nothing from it is said in our
+/// voice: a known code selects a fixed explanation; an unknown one the generic
+/// text (and is not shown); `error_description` appears only inside a collapsed
+/// "technical details" block, labelled as the sign-in service's words, bounded.
 #[component]
 pub fn ErrorPage() -> impl IntoView {
     let query = use_query_map();
@@ -272,8 +297,6 @@ pub fn ErrorPage() -> impl IntoView {
     if let Some(error) = AppError::from_code(&code) {
         return view! { <ErrorView error /> }.into_any();
     }
-    // An OAuth error from Hydra. Its description is shown as text (escaped by the
-    // renderer), bounded, and never as a link.
     let full_description = query
         .read_untracked()
         .get("error_description")
@@ -289,31 +312,56 @@ pub fn ErrorPage() -> impl IntoView {
     let sign_out_here = unidentified_logout
         .then(server_side::end_session_url)
         .flatten();
-    let description: String = full_description.chars().take(300).collect();
-    let code: String = code.chars().take(80).collect();
+    let known = KNOWN_OAUTH_ERRORS.iter().copied().find(|k| *k == code);
+    let description: String = full_description
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_DESCRIPTION_CHARS)
+        .collect();
+    let description = description.trim().to_owned();
     let lang = server_side::page_lang();
     set_status(400);
+    let explanation = match known {
+        Some(code) => lang.t(&format!("oauth-error-{code}")),
+        None => lang.t("oauth-error"),
+    };
+    let has_details = known.is_some() || !description.is_empty();
     view! {
         <Card lang>
-            <h1 class="text-2xl font-semibold tracking-tight text-fg">
+            <h1
+                class="text-2xl font-semibold tracking-tight text-fg"
+                data-oauth-error=known.unwrap_or("unknown")
+            >
                 {lang.t("oauth-error-title")}
             </h1>
-            <p class="mt-2 text-muted">{lang.t("oauth-error")}</p>
-            {(!description.is_empty())
+            <p class="mt-2 text-muted">{explanation}</p>
+            {has_details
                 .then(|| {
                     view! {
-                        <p class="mt-4 text-sm text-muted" data-testid="error-description">
-                            {description}
-                        </p>
-                    }
-                })}
-            {(!code.is_empty())
-                .then(|| {
-                    view! {
-                        <p class="mt-2 text-xs text-muted">
-                            {lang.t("oauth-error-code")} " "
-                            <code data-testid="error-code">{code}</code>
-                        </p>
+                        <details class="mt-4 text-sm text-muted" data-testid="technical-details">
+                            <summary class="cursor-pointer">{lang.t("oauth-error-details")}</summary>
+                            {known
+                                .map(|code| {
+                                    view! {
+                                        <p class="mt-2 text-xs">
+                                            {lang.t("oauth-error-code")} " "
+                                            <code data-testid="error-code">{code}</code>
+                                        </p>
+                                    }
+                                })}
+                            {(!description.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <p class="mt-2 text-xs">{lang.t("oauth-error-reported")}</p>
+                                        <blockquote
+                                            class="mt-1 border-l-2 border-line pl-3 text-xs break-words"
+                                            data-testid="error-description"
+                                        >
+                                            {description}
+                                        </blockquote>
+                                    }
+                                })}
+                        </details>
                     }
                 })}
             {sign_out_here

@@ -40,6 +40,10 @@ use url::Url;
 #[path = "integration/decision.rs"]
 mod decision;
 
+/// Hostile and unusual requests (issue 11), one test per kind.
+#[path = "integration/hostile.rs"]
+mod hostile;
+
 /// The browser binding (CSRF cookie value) the flow-level tests present.
 const BINDING: [u8; 16] = [42; 16];
 
@@ -670,8 +674,14 @@ async fn plain_html_flow_over_http() {
         req.body(Body::from(body)).unwrap()
     };
 
-    // Forgeries first: each is refused and the request stays pending.
+    // Forgeries first: each is refused and the request stays pending. Without
+    // this browser's cookie the ticket leads back to its prompt (a fresh cookie
+    // and ticket there); cross-site requests end on the forbidden page.
     let forbidden = "/error?error=forbidden";
+    let back = format!(
+        "/logout?logout_challenge={}&failed=1",
+        urlencode(&challenge)
+    );
     for (why, extra) in [
         ("no CSRF cookie", vec![]),
         (
@@ -700,7 +710,12 @@ async fn plain_html_flow_over_http() {
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{why}");
-        assert_eq!(headers[header::LOCATION], forbidden, "{why}");
+        let want = if why.contains("cookie") {
+            back.as_str()
+        } else {
+            forbidden
+        };
+        assert_eq!(headers[header::LOCATION], want, "{why}");
     }
     assert!(
         rp.login_is_skipped().await,
@@ -783,7 +798,7 @@ async fn error_statuses_over_http() {
             "{uri} rendered markup"
         );
     }
-    let long = format!("/logout?logout_challenge={}", "a".repeat(9000));
+    let long = format!("/logout?logout_challenge={}", "a".repeat(64_600));
     let (status, _, _) = send(
         app,
         Request::get(long)
@@ -996,7 +1011,7 @@ async fn secrets_stay_out_of_responses_and_logs() {
         .collect();
     assert_eq!(audit.len(), 1, "{logs}");
     for field in [
-        "subject=alice",
+        "subject=\"alice\"",
         &format!("client_id=\"{}\"", rp.client_id),
         "outcome=\"accepted\"",
         "req-canary-2",
@@ -1012,7 +1027,7 @@ async fn secrets_stay_out_of_responses_and_logs() {
 #[tokio::test]
 async fn oversized_requests_are_refused_early() {
     let app = router(state());
-    let long_query = format!("/logout?logout_challenge={}", "a".repeat(20_000));
+    let long_query = format!("/logout?logout_challenge={}", "a".repeat(65_100));
     let (status, _, _) = send(
         app.clone(),
         Request::get(long_query).body(Body::empty()).unwrap(),
@@ -1399,8 +1414,16 @@ async fn every_generated_url_follows_the_public_base_path() {
             .unwrap(),
     )
     .await;
+    // Without the CSRF cookie: back to the prompt (issue 11), under the base path.
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers[header::LOCATION], "/auth/error?error=forbidden");
+    assert_eq!(
+        headers[header::LOCATION],
+        format!(
+            "/auth/logout?logout_challenge={}&failed=1",
+            urlencode(&challenge)
+        )
+        .as_str()
+    );
 }
 
 // ---------------------------------------------------------------------------

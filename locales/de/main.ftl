@@ -55,3 +55,17 @@ prompt-expires-in-hours = { $hours ->
     [one] Dieser Link läuft in 1 Stunde ab.
    *[other] Dieser Link läuft in { $hours } Stunden ab.
 }
+
+# --- issue 11: /error explains known OAuth 2.0 and Hydra codes in fixed words ---
+oauth-error-details = Technische Details
+oauth-error-reported = Laut Anmeldedienst (nicht von uns geprüft):
+oauth-error-invalid_request = Die App hat dem Anmeldedienst eine unvollständige oder fehlerhafte Anfrage geschickt, daher konnte sie nicht abgeschlossen werden. Bitte kehren Sie zur App zurück und versuchen Sie es erneut.
+oauth-error-invalid_client = Die App, von der Sie kommen, ist beim Anmeldedienst nicht richtig eingerichtet. Bitte wenden Sie sich an den Support der App.
+oauth-error-unauthorized_client = Die App, von der Sie kommen, darf diese Anfrage nicht stellen. Bitte wenden Sie sich an den Support der App.
+oauth-error-access_denied = Die Anfrage wurde abgelehnt, es wurde nichts geändert. Sie können zur App zurückkehren.
+oauth-error-invalid_scope = Die App hat einen Zugriff angefordert, den der Anmeldedienst nicht anbietet. Bitte wenden Sie sich an den Support der App.
+oauth-error-server_error = Beim Anmeldedienst ist ein interner Fehler aufgetreten. Bitte versuchen Sie es später erneut.
+oauth-error-temporarily_unavailable = Der Anmeldedienst ist ausgelastet oder wird gewartet. Bitte versuchen Sie es in einigen Minuten erneut.
+oauth-error-login_required = Sie müssen sich erneut anmelden, bevor es weitergehen kann. Bitte kehren Sie zur App zurück.
+oauth-error-request_unauthorized = Die Anfrage hat zu lange gedauert oder wurde bereits verwendet und ist nicht mehr gültig. Bitte beginnen Sie erneut in der App.
+oauth-error-request_forbidden = Diese Anfrage ist nicht erlaubt. Bitte kehren Sie zur App zurück und versuchen Sie es erneut.

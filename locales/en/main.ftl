@@ -55,3 +55,17 @@ prompt-expires-in-hours = { $hours ->
     [one] This link expires in 1 hour.
    *[other] This link expires in { $hours } hours.
 }
+
+# --- issue 11: /error explains known OAuth 2.0 and Hydra codes in fixed words ---
+oauth-error-details = Technical details
+oauth-error-reported = As reported by the sign-in service (not verified by us):
+oauth-error-invalid_request = The app sent the sign-in service a request that was incomplete or malformed, so it could not be completed. Please return to the app and try again.
+oauth-error-invalid_client = The app you came from is not set up correctly with the sign-in service. Please contact the app's support.
+oauth-error-unauthorized_client = The app you came from is not allowed to make this request. Please contact the app's support.
+oauth-error-access_denied = The request was declined, so nothing was changed. You can return to the app.
+oauth-error-invalid_scope = The app asked for access that the sign-in service does not offer. Please contact the app's support.
+oauth-error-server_error = The sign-in service had an internal problem. Please try again later.
+oauth-error-temporarily_unavailable = The sign-in service is busy or under maintenance. Please try again in a few minutes.
+oauth-error-login_required = You need to sign in again before this can continue. Please return to the app.
+oauth-error-request_unauthorized = The request took too long or was already used, so it is no longer valid. Please start again from the app.
+oauth-error-request_forbidden = This request is not allowed. Please return to the app and try again.

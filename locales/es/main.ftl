@@ -55,3 +55,17 @@ prompt-expires-in-hours = { $hours ->
     [one] Este enlace caduca en 1 hora.
    *[other] Este enlace caduca en { $hours } horas.
 }
+
+# --- issue 11: /error explains known OAuth 2.0 and Hydra codes in fixed words ---
+oauth-error-details = Detalles técnicos
+oauth-error-reported = Según el servicio de inicio de sesión (no verificado por nosotros):
+oauth-error-invalid_request = La aplicación envió al servicio de inicio de sesión una solicitud incompleta o mal formada, por lo que no se pudo completar. Vuelve a la aplicación e inténtalo de nuevo.
+oauth-error-invalid_client = La aplicación de la que vienes no está configurada correctamente en el servicio de inicio de sesión. Ponte en contacto con el soporte de la aplicación.
+oauth-error-unauthorized_client = La aplicación de la que vienes no puede hacer esta solicitud. Ponte en contacto con el soporte de la aplicación.
+oauth-error-access_denied = La solicitud fue rechazada, así que no se cambió nada. Puedes volver a la aplicación.
+oauth-error-invalid_scope = La aplicación pidió un acceso que el servicio de inicio de sesión no ofrece. Ponte en contacto con el soporte de la aplicación.
+oauth-error-server_error = El servicio de inicio de sesión tuvo un problema interno. Inténtalo de nuevo más tarde.
+oauth-error-temporarily_unavailable = El servicio de inicio de sesión está ocupado o en mantenimiento. Inténtalo de nuevo en unos minutos.
+oauth-error-login_required = Tienes que volver a iniciar sesión antes de continuar. Vuelve a la aplicación.
+oauth-error-request_unauthorized = La solicitud tardó demasiado o ya se usó, así que ya no es válida. Empieza de nuevo desde la aplicación.
+oauth-error-request_forbidden = Esta solicitud no está permitida. Vuelve a la aplicación e inténtalo de nuevo.

@@ -55,3 +55,17 @@ prompt-expires-in-hours = { $hours ->
     [one] Ce lien expire dans 1 heure.
    *[other] Ce lien expire dans { $hours } heures.
 }
+
+# --- issue 11: /error explains known OAuth 2.0 and Hydra codes in fixed words ---
+oauth-error-details = Détails techniques
+oauth-error-reported = Selon le service de connexion (non vérifié par nous) :
+oauth-error-invalid_request = L’application a envoyé au service de connexion une demande incomplète ou mal formée, qui n’a donc pas pu aboutir. Veuillez retourner dans l’application et réessayer.
+oauth-error-invalid_client = L’application d’où vous venez n’est pas correctement configurée auprès du service de connexion. Veuillez contacter le support de l’application.
+oauth-error-unauthorized_client = L’application d’où vous venez n’est pas autorisée à faire cette demande. Veuillez contacter le support de l’application.
+oauth-error-access_denied = La demande a été refusée, rien n’a été modifié. Vous pouvez retourner dans l’application.
+oauth-error-invalid_scope = L’application a demandé un accès que le service de connexion ne propose pas. Veuillez contacter le support de l’application.
+oauth-error-server_error = Le service de connexion a rencontré un problème interne. Veuillez réessayer plus tard.
+oauth-error-temporarily_unavailable = Le service de connexion est surchargé ou en maintenance. Veuillez réessayer dans quelques minutes.
+oauth-error-login_required = Vous devez vous reconnecter avant de continuer. Veuillez retourner dans l’application.
+oauth-error-request_unauthorized = La demande a pris trop de temps ou a déjà été utilisée, elle n’est plus valide. Veuillez recommencer depuis l’application.
+oauth-error-request_forbidden = Cette demande n’est pas autorisée. Veuillez retourner dans l’application et réessayer.

@@ -49,3 +49,16 @@ prompt-explain-app-keep = 「すべてからサインアウト」を選ぶと、
 # Issue 15: the sign-out link's deadline (Hydra's expires_at), server-rendered.
 prompt-expires-in = このリンクの有効期限はあと{ $minutes }分です。
 prompt-expires-in-hours = このリンクの有効期限はあと{ $hours }時間です。
+# --- issue 11: /error explains known OAuth 2.0 and Hydra codes in fixed words ---
+oauth-error-details = 技術的な詳細
+oauth-error-reported = サインインサービスからの報告（当サービスでは未確認）:
+oauth-error-invalid_request = アプリからサインインサービスへのリクエストが不完全または不正な形式だったため、完了できませんでした。アプリに戻ってもう一度お試しください。
+oauth-error-invalid_client = 移動元のアプリがサインインサービスに正しく設定されていません。アプリのサポートにお問い合わせください。
+oauth-error-unauthorized_client = 移動元のアプリにはこのリクエストを行う権限がありません。アプリのサポートにお問い合わせください。
+oauth-error-access_denied = リクエストは拒否されたため、何も変更されていません。アプリに戻ることができます。
+oauth-error-invalid_scope = アプリがサインインサービスで提供されていないアクセスを要求しました。アプリのサポートにお問い合わせください。
+oauth-error-server_error = サインインサービスで内部エラーが発生しました。しばらくしてからもう一度お試しください。
+oauth-error-temporarily_unavailable = サインインサービスは混雑しているか、メンテナンス中です。数分後にもう一度お試しください。
+oauth-error-login_required = 続行するには、もう一度サインインする必要があります。アプリに戻ってください。
+oauth-error-request_unauthorized = リクエストに時間がかかりすぎたか、すでに使用されたため、無効になりました。アプリからもう一度やり直してください。
+oauth-error-request_forbidden = このリクエストは許可されていません。アプリに戻ってもう一度お試しください。

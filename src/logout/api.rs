@@ -7,8 +7,13 @@ use super::{Decision, PromptOutcome};
 use crate::error::AppError;
 
 /// Loads the logout request for the challenge in the page's URL and decides what
-/// the page shows. Runs during server rendering of `/logout`.
-#[server(endpoint = "logout/prompt")]
+/// the page shows. Runs during server rendering of `/logout` only.
+///
+/// Deliberately not a server function: as one it was a public endpoint
+/// (`POST /api/logout/prompt`) that anyone could call cross-site, which handed
+/// out a ticket and the subject as JSON and, for clients that skip the prompt,
+/// accepted the logout. `HEAD` and prefetches render the page without acting.
+#[cfg(feature = "ssr")]
 pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppError> {
     use crate::server::{csrf, flow, respond, state::AppState};
 
@@ -19,11 +24,17 @@ pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppE
             .get(http::header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok().map(str::to_owned))
     });
-    match flow::prompt(
+    let intent = if respond::is_look_only_request() {
+        flow::Intent::LookOnly
+    } else {
+        flow::Intent::Navigation
+    };
+    match flow::prompt_for(
         &state,
         &logout_challenge,
         &binding,
         accept_language.as_deref(),
+        intent,
     )
     .await?
     {
@@ -36,6 +47,13 @@ pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppE
             restart_url: restart.into(),
         }),
     }
+}
+
+/// The browser build never renders pages (islands); this only satisfies the
+/// page component's types there.
+#[cfg(not(feature = "ssr"))]
+pub async fn load_prompt(_logout_challenge: String) -> Result<PromptOutcome, AppError> {
+    Err(AppError::Unavailable)
 }
 
 /// Acts on the user's choice and redirects: to Hydra to finish signing out, or
@@ -51,7 +69,7 @@ pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> 
 
     let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
     let parts = use_context::<Parts>().ok_or(AppError::Unavailable)?;
-    if !csrf::same_origin_request(&parts) {
+    if !csrf::same_origin_request(&parts, state.config.cookie_secure) {
         tracing::warn!("refused a cross-site logout decision");
         if respond::is_plain_form_post() {
             respond::redirect(
@@ -64,13 +82,17 @@ pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> 
         }
         return Err(AppError::Forbidden);
     }
-    let binding = csrf::binding_from(&parts, &state.config.site);
-    match flow::decide(&state, &ticket, binding.as_ref(), decision).await {
+    // Every cookie of our name is a candidate (bounded): one planted beside
+    // ours, e.g. with `Path=/api`, must not block the decision.
+    let bindings = csrf::bindings_from(&parts, &state.config.site);
+    match flow::decide_with(&state, &ticket, &bindings, decision).await {
         Ok(next) => {
             respond::redirect(&respond::location(&next, &state.config.site));
             Ok(())
         }
-        Err(failure) if respond::is_plain_form_post() => {
+        // A failed CSRF check with an authentic ticket leads back to the prompt
+        // (a fresh cookie and ticket), hydrated or not: never a dead end.
+        Err(failure) if respond::is_plain_form_post() || failure.error == AppError::Forbidden => {
             // Our own pages, so under the base path.
             respond::redirect(&state.config.site.path(&failure.fallback_location()));
             Ok(())

@@ -1,9 +1,13 @@
 //! The logout challenge: an opaque capability Hydra hands to the browser.
 
-/// Upper bound on a challenge's length. Hydra v2.3 sends UUIDs; stateless Hydra
-/// (and Ory Network) send encrypted blobs of a few hundred bytes. 8 KiB leaves
-/// ample room while refusing absurd input before any call to Hydra.
-pub const MAX_CHALLENGE_LEN: usize = 8 * 1024;
+/// Upper bound on a challenge's length: 63 KiB. Hydra v2.3 sends UUIDs; newer
+/// (stateless) Hydra and Ory Network send encrypted challenges that embed the ID
+/// token and the client, and a 12 KB ID token is realistic. A full 64 KiB cannot
+/// arrive at all: HTTP/1 request targets are capped at 65 534 bytes by the `http`
+/// crate (and hyper), and the challenge must also fit, with the path, into our
+/// URL and into the admin API's. 63 KiB is the round figure below that bound;
+/// anything longer is refused before any call to Hydra.
+pub const MAX_CHALLENGE_LEN: usize = 63 * 1024;
 
 /// A syntactically acceptable logout challenge. Deliberately opaque: no UUID or
 /// other format is assumed, only a sane length and printable ASCII (what can
@@ -56,8 +60,10 @@ mod tests {
     }
 
     proptest::proptest! {
+        // Strings around the 63 KiB bound are slow to generate: few cases.
+        #![proptest_config(proptest::test_runner::Config::with_cases(24))]
         #[test]
-        fn parse_never_panics_and_accepts_only_bounded_printable_ascii(raw in ".{0,64}|[ -~]{8000,8300}") {
+        fn parse_never_panics_and_accepts_only_bounded_printable_ascii(raw in ".{0,64}|[ -~]{64500,64530}") {
             if let Some(c) = LogoutChallenge::parse(&raw) {
                 proptest::prop_assert!(c.as_str().len() <= MAX_CHALLENGE_LEN);
                 proptest::prop_assert!(c.as_str().bytes().all(|b| b.is_ascii_graphic()));

@@ -18,6 +18,12 @@ use crate::{error::AppError, i18n::Lang};
 /// relative to the public base path (`PUBLIC_URL`).
 pub const DECIDE_URL: &str = "/api/logout/decide";
 
+/// The request header that marks the hydrated form's `fetch` (value `1`). Only
+/// such calls get the redirect as a `200` with `Location`; every other caller
+/// gets a real `303`. A custom header also cannot be sent cross-origin without a
+/// CORS preflight, which this server never grants.
+pub const FETCH_HEADER: &str = "x-logout-ui-fetch";
+
 /// Failures the hydrated form can report; each gets a pre-rendered, translated
 /// message that the island reveals, so the browser bundle carries no text.
 const REPORTABLE: [AppError; 7] = [
@@ -117,6 +123,8 @@ mod browser {
         UrlSearchParams,
     };
 
+    use super::FETCH_HEADER;
+
     /// What the server said about a submitted decision.
     enum Answer {
         /// Navigate here (Hydra, the relying party, or one of our pages).
@@ -206,6 +214,7 @@ mod browser {
         init.set_body(body);
         let request = Request::new_with_str_and_init(action, &init)?;
         request.headers().set("Accept", "application/json")?;
+        request.headers().set(FETCH_HEADER, "1")?;
         let response: Response =
             wasm_bindgen_futures::JsFuture::from(window().fetch_with_request(&request))
                 .await?

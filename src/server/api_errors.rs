@@ -26,10 +26,17 @@ pub async fn map_server_fn_errors(
     request: Request,
     next: Next,
 ) -> Response {
-    if !request.uri().path().starts_with("/api/") {
-        return next.run(request).await;
+    let is_api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    // Redirects our own code chose (`respond::redirect`) are final: their target
+    // is Hydra's or the relying party's, and may contain anything, `__err=` too.
+    let own_redirect = response
+        .headers_mut()
+        .remove(crate::server::respond::OWN_REDIRECT)
+        .is_some();
+    if !is_api || own_redirect {
+        return response;
     }
-    let response = next.run(request).await;
 
     // A plain form post whose call failed before our code ran (e.g. malformed
     // fields): Leptos redirects to the referrer with `__err=`. Send it to our

@@ -19,7 +19,7 @@ use leptos_axum::ResponseOptions;
 
 use super::{
     config::Site,
-    ticket::{Binding, BINDING_LEN},
+    ticket::{Binding, BINDING_LEN, MAX_BINDING_CANDIDATES},
 };
 
 fn decode(value: &str) -> Option<Binding> {
@@ -27,11 +27,21 @@ fn decode(value: &str) -> Option<Binding> {
     <Binding>::try_from(raw.as_slice()).ok()
 }
 
-/// The binding carried by the request's CSRF cookie, if any. The cookie's name
-/// ([`Site::cookie_name`]): the `__Host-` prefix makes browsers refuse it unless
-/// it is Secure, host-only and `Path=/`, so a sibling subdomain cannot plant
-/// one; under a base path `__Secure-` at least demands Secure.
+/// The binding carried by the request's (first well-formed) CSRF cookie, if
+/// any. The cookie's name ([`Site::cookie_name`]): the `__Host-` prefix makes
+/// browsers refuse it unless it is Secure, host-only and `Path=/`, so a sibling
+/// subdomain cannot plant one; under a base path `__Secure-` at least demands
+/// Secure.
 pub fn binding_from(parts: &Parts, site: &Site) -> Option<Binding> {
+    bindings_from(parts, site).into_iter().next()
+}
+
+/// Every well-formed CSRF cookie value the request carries, in order, at most
+/// [`MAX_BINDING_CANDIDATES`]. Browsers send several cookies of one name when
+/// paths or domains differ (a cookie planted with `Path=/api` comes first on
+/// `/api/…`); the decision tries each against the ticket instead of trusting
+/// the first, so a planted cookie cannot block it.
+pub fn bindings_from(parts: &Parts, site: &Site) -> Vec<Binding> {
     let name = site.cookie_name();
     parts
         .headers
@@ -40,8 +50,10 @@ pub fn binding_from(parts: &Parts, site: &Site) -> Option<Binding> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .and_then(|(_, v)| decode(v))
+        .filter(|(k, _)| *k == name)
+        .filter_map(|(_, v)| decode(v))
+        .take(MAX_BINDING_CANDIDATES)
+        .collect()
 }
 
 /// The binding for the page being rendered: the browser's existing cookie (so
@@ -66,7 +78,10 @@ pub fn ensure_binding(site: &Site) -> Option<Binding> {
 }
 
 /// Whether the request comes from a page of ours, judged by the browser's fetch
-/// metadata, else by `Origin`.
+/// metadata, else by `Origin`, which must equal our origin in scheme, host and
+/// port (the scheme is https when `secure`, i.e. when the CSRF cookie is
+/// `Secure` because the service is reached over https; the host and port are the
+/// request's `Host`).
 ///
 /// `Sec-Fetch-Site` is authoritative when present (every current browser sends
 /// it): only `same-origin` and `none` (typed or bookmarked) pass. `Origin` is
@@ -74,25 +89,34 @@ pub fn ensure_binding(site: &Site) -> Option<Binding> {
 /// which Chromium sends `Origin: null` even for our own form posts, so "null" is
 /// treated as absent. Requests with neither header (old browsers, tools) pass
 /// this check and still need a ticket bound to their cookie.
-pub fn same_origin_request(parts: &Parts) -> bool {
+pub fn same_origin_request(parts: &Parts, secure: bool) -> bool {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = header("sec-fetch-site") {
         return matches!(site, "same-origin" | "none");
     }
     match (header("origin"), header("host")) {
         (None | Some("null"), _) => true,
-        (Some(origin), Some(host)) => url::Url::parse(origin)
-            .ok()
-            .and_then(|o| {
-                let h = o.host_str()?;
-                Some(match o.port() {
-                    Some(p) => format!("{h}:{p}"),
-                    None => h.to_owned(),
-                })
-            })
-            .is_some_and(|authority| authority.eq_ignore_ascii_case(host)),
+        (Some(origin), Some(host)) => origin_matches(origin, host, secure),
         (Some(_), None) => false,
     }
+}
+
+/// `Origin` equals `scheme://host` in scheme, host and port (default ports
+/// made explicit on both sides).
+fn origin_matches(origin: &str, host: &str, secure: bool) -> bool {
+    let scheme = if secure { "https" } else { "http" };
+    let default_port = if secure { 443 } else { 80 };
+    let Ok(origin) = url::Url::parse(origin) else {
+        return false;
+    };
+    let Ok(ours) = host.parse::<http::uri::Authority>() else {
+        return false;
+    };
+    origin.scheme() == scheme
+        && origin
+            .host_str()
+            .is_some_and(|h| h.eq_ignore_ascii_case(ours.host()))
+        && origin.port_or_known_default() == Some(ours.port_u16().unwrap_or(default_port))
 }
 
 #[cfg(test)]
@@ -130,40 +154,109 @@ mod tests {
     }
 
     #[test]
+    fn every_cookie_of_our_name_is_a_candidate_up_to_the_bound() {
+        let (a, b) = ([1u8; BINDING_LEN], [2u8; BINDING_LEN]);
+        let (ea, eb) = (URL_SAFE_NO_PAD.encode(a), URL_SAFE_NO_PAD.encode(b));
+        let p = parts(&[(
+            "cookie",
+            &format!("logout_csrf=x; logout_csrf={ea}; other={eb}; logout_csrf={eb}"),
+        )]);
+        let site = Site {
+            public_url: None,
+            base_path: String::new(),
+            cookie_secure: false,
+        };
+        assert_eq!(bindings_from(&p, &site), vec![a, b]);
+        assert_eq!(binding_from(&p, &site), Some(a));
+        let many = vec![format!("logout_csrf={ea}"); 10].join("; ");
+        let p = parts(&[("cookie", &many)]);
+        assert_eq!(bindings_from(&p, &site).len(), MAX_BINDING_CANDIDATES);
+    }
+
+    #[test]
+    fn the_origin_fallback_compares_scheme_host_and_port() {
+        let check = |origin: &str, host: &str, secure: bool| {
+            same_origin_request(&parts(&[("origin", origin), ("host", host)]), secure)
+        };
+        assert!(check("http://127.0.0.1:3000", "127.0.0.1:3000", false));
+        assert!(!check("https://127.0.0.1:3000", "127.0.0.1:3000", false));
+        assert!(!check("http://127.0.0.1:3001", "127.0.0.1:3000", false));
+        assert!(!check("http://127.0.0.2:3000", "127.0.0.1:3000", false));
+        assert!(check(
+            "https://logout.example.com",
+            "logout.example.com",
+            true
+        ));
+        assert!(check(
+            "https://logout.example.com",
+            "logout.example.com:443",
+            true
+        ));
+        assert!(check(
+            "https://LOGOUT.example.com:443",
+            "logout.example.com",
+            true
+        ));
+        assert!(!check(
+            "http://logout.example.com",
+            "logout.example.com",
+            true
+        ));
+        assert!(!check(
+            "https://logout.example.com:8443",
+            "logout.example.com",
+            true
+        ));
+        assert!(!check(
+            "https://logout.example.com",
+            "logout.example.com",
+            false
+        ));
+        assert!(!check("not a url", "logout.example.com", false));
+    }
+
+    fn same_origin_request_http(p: &Parts) -> bool {
+        same_origin_request(p, false)
+    }
+
+    #[test]
     fn cross_site_requests_are_refused() {
-        assert!(same_origin_request(&parts(&[])));
-        assert!(same_origin_request(&parts(&[
+        assert!(same_origin_request_http(&parts(&[])));
+        assert!(same_origin_request_http(&parts(&[
             ("sec-fetch-site", "same-origin"),
             ("origin", "http://127.0.0.1:3000"),
             ("host", "127.0.0.1:3000"),
         ])));
-        assert!(!same_origin_request(&parts(&[(
+        assert!(!same_origin_request_http(&parts(&[(
             "sec-fetch-site",
             "cross-site"
         )])));
-        assert!(!same_origin_request(&parts(&[(
+        assert!(!same_origin_request_http(&parts(&[(
             "sec-fetch-site",
             "same-site"
         )])));
-        assert!(!same_origin_request(&parts(&[
+        assert!(!same_origin_request_http(&parts(&[
             ("origin", "https://evil.test"),
             ("host", "logout.example.com"),
         ])));
         // What Chromium sends for our own no-JS post under no-referrer.
-        assert!(same_origin_request(&parts(&[
+        assert!(same_origin_request_http(&parts(&[
             ("sec-fetch-site", "same-origin"),
             ("origin", "null"),
             ("host", "logout.example.com"),
         ])));
         // Fetch metadata wins over a matching Origin.
-        assert!(!same_origin_request(&parts(&[
+        assert!(!same_origin_request_http(&parts(&[
             ("sec-fetch-site", "cross-site"),
             ("origin", "https://logout.example.com"),
             ("host", "logout.example.com"),
         ])));
-        assert!(same_origin_request(&parts(&[
-            ("origin", "https://logout.example.com"),
-            ("host", "logout.example.com"),
-        ])));
+        assert!(same_origin_request(
+            &parts(&[
+                ("origin", "https://logout.example.com"),
+                ("host", "logout.example.com"),
+            ]),
+            true
+        ));
     }
 }

@@ -69,7 +69,9 @@ impl DecideFailure {
                 let mut url = String::from("/logout?");
                 let mut query = url::form_urlencoded::Serializer::new(String::new());
                 query.append_pair("logout_challenge", challenge.as_str());
-                if self.error.is_retryable() {
+                // Forbidden with a known challenge: an authentic ticket without
+                // this browser's cookie; the prompt hands out a fresh pair.
+                if self.error.is_retryable() || self.error == AppError::Forbidden {
                     query.append_pair("failed", "1");
                 }
                 url.push_str(&query.finish());
@@ -290,12 +292,17 @@ pub fn bare_end_session_url(state: &AppState) -> Url {
 /// mismatch).
 fn audit(state: &AppState, req: &LogoutRequest, outcome: &'static str) {
     state.metrics.decision(outcome);
+    // Plain `&str` values, never `%`: the default format writes them quoted and
+    // escaped (a newline in a subject cannot start a forged line), JSON escapes
+    // them anyway. `sid` and `request_id` let an operator correlate the decision.
     tracing::info!(
         target: "audit",
-        subject = %req.subject,
+        subject = req.subject.as_str(),
+        sid = req.sid.as_deref().unwrap_or(""),
         client_id = req.client.as_ref().map(|c| c.client_id.as_str()).unwrap_or(""),
         rp_initiated = req.rp_initiated,
         outcome,
+        request_id = super::telemetry::current_request_id().as_deref().unwrap_or(""),
         "logout decision"
     );
 }
@@ -318,6 +325,16 @@ async fn refuse_inconsistent(
     }
 }
 
+/// Who asks for the prompt page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// A browser navigating to it: a client that skips the prompt is accepted.
+    Navigation,
+    /// `HEAD`, a prefetch or prerender: nobody chose anything, so nothing is
+    /// done at Hydra; the page is rendered as if the prompt were shown.
+    LookOnly,
+}
+
 /// `GET /logout?logout_challenge=…`.
 ///
 /// `binding` is the browser's CSRF cookie value the ticket gets sealed to.
@@ -327,6 +344,24 @@ pub async fn prompt(
     raw_challenge: &str,
     binding: &Binding,
     accept_language: Option<&str>,
+) -> Result<PromptStep, AppError> {
+    prompt_for(
+        state,
+        raw_challenge,
+        binding,
+        accept_language,
+        Intent::Navigation,
+    )
+    .await
+}
+
+/// [`prompt`] for a given [`Intent`]: a look-only request never accepts.
+pub async fn prompt_for(
+    state: &AppState,
+    raw_challenge: &str,
+    binding: &Binding,
+    accept_language: Option<&str>,
+    intent: Intent,
 ) -> Result<PromptStep, AppError> {
     let challenge = LogoutChallenge::parse(raw_challenge).ok_or(AppError::BadRequest)?;
     let req = match state
@@ -344,9 +379,13 @@ pub async fn prompt(
         return Ok(PromptStep::Expired(restart_url(state, Some(&req))));
     }
     if is_inconsistent(&req) {
-        return Err(refuse_inconsistent(state, &challenge, &req).await);
+        // Refusing rejects at Hydra: only for a real navigation.
+        return Err(match intent {
+            Intent::Navigation => refuse_inconsistent(state, &challenge, &req).await,
+            Intent::LookOnly => AppError::Inconsistent,
+        });
     }
-    if should_skip(state, &req) {
+    if intent == Intent::Navigation && should_skip(state, &req) {
         return match state
             .hydra
             .accept_logout_request(&challenge)
@@ -395,15 +434,32 @@ pub async fn decide(
     binding: Option<&Binding>,
     decision: Decision,
 ) -> Result<Next, DecideFailure> {
+    let bindings = binding.map(std::slice::from_ref).unwrap_or_default();
+    decide_with(state, ticket, bindings, decision).await
+}
+
+/// [`decide`] with every CSRF cookie value the browser sent (the ticket opens
+/// if it was sealed for any of them). A ticket that is authentic but not this
+/// browser's, or too old, still names its challenge, so the failure leads back
+/// to the prompt rather than to a dead end.
+pub async fn decide_with(
+    state: &AppState,
+    ticket: &str,
+    bindings: &[Binding],
+    decision: Decision,
+) -> Result<Next, DecideFailure> {
     let challenge = state
         .tickets
-        .open(ticket, binding)
-        .map_err(|e| DecideFailure {
-            error: match e {
-                TicketError::Invalid | TicketError::WrongBrowser => AppError::Forbidden,
-                TicketError::Expired => AppError::Expired,
+        .open_any(ticket, bindings)
+        .map_err(|e| match e {
+            TicketError::Invalid => DecideFailure {
+                error: AppError::Forbidden,
+                challenge: None,
             },
-            challenge: None,
+            TicketError::WrongBrowser(challenge) => {
+                DecideFailure::new(AppError::Forbidden, &challenge)
+            }
+            TicketError::Expired(challenge) => DecideFailure::new(AppError::Expired, &challenge),
         })?;
     let fail = |error| DecideFailure::new(error, &challenge);
 

@@ -1,8 +1,9 @@
 //! Bounds on request size, enforced before any handler runs.
 //!
-//! The largest legitimate request is a decision post carrying a ticket for an
-//! 8 KiB challenge (about 11 KiB); a prompt URL is about as long. Anything far
-//! beyond is refused at once with a short page and the matching 4xx status.
+//! The largest legitimate requests carry a 63 KiB challenge
+//! (`logout::challenge::MAX_CHALLENGE_LEN`): the prompt URL (about 63 KiB) and
+//! the decision post with its ticket (about 84 KiB). Anything beyond is refused
+//! at once with a short page and the matching 4xx status.
 
 use axum::{
     body::Body,
@@ -12,12 +13,15 @@ use axum::{
 };
 use http::{header, StatusCode};
 
-/// Longest accepted path + query.
-pub const MAX_URI_BYTES: usize = 16 * 1024;
+/// Longest accepted path + query: the longest challenge plus 512 bytes for the
+/// path and other parameters. Just below the 65 534 bytes the `http` crate can
+/// represent at all (hyper answers longer ones with a bare 414 itself).
+pub const MAX_URI_BYTES: usize = crate::logout::challenge::MAX_CHALLENGE_LEN + 512;
 /// Largest accepted sum of header names and values.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
-/// Largest accepted request body.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest accepted request body (a decision carries the ticket of the longest
+/// challenge, about 84 KiB).
+pub const MAX_BODY_BYTES: usize = 128 * 1024;
 
 fn refuse(status: StatusCode, message: &'static str) -> Response {
     let body = format!(

@@ -24,7 +24,7 @@ use std::{process::ExitCode, sync::Arc, time::Duration};
 
 use axum::{routing::get, Router};
 use leptos::config::{get_configuration, LeptosOptions};
-use leptos_axum::{file_and_error_handler, generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 
 use crate::app::{shell, App};
 use config::{Config, ProcessEnv};
@@ -89,12 +89,13 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/health/alive", get(health::alive))
         .route("/health/ready", get(health::ready));
-    // Static assets are served by tower-http, not by leptos_axum's
-    // file_and_error_handler: its file branch applies the ResponseOptions of
-    // whatever render is current on the thread, so under concurrency another
-    // page's Set-Cookie and CSP moved onto a .js response and off the page that
-    // set them (seen in Playwright with two workers as a 403 on a valid
-    // decision). The fallback now only renders 404 pages.
+    // Static assets are served by tower-http, and only there: leptos_axum's
+    // file_and_error_handler also serves files for any path ServeDir resolves
+    // (`/%70kg/…`, `/./pkg/…`, `/%66avicon.ico`), and that branch applies the
+    // ResponseOptions of whatever render is current on the thread, so another
+    // visitor's Set-Cookie, CSP or Location moved onto the file response. The
+    // fallback below renders the 404 page in its own root owner and serves no
+    // file at all (integration `assets_and_pages_never_share_response_headers`).
     let site_root = std::path::PathBuf::from(&*state.leptos_options.site_root);
     let pkg_dir = site_root.join(&*state.leptos_options.site_pkg_dir);
     let pkg_path = format!("/{}", state.leptos_options.site_pkg_dir);
@@ -106,12 +107,30 @@ pub fn router(state: AppState) -> Router {
             tower_http::services::ServeFile::new(site_root.join("favicon.ico")),
         )
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(file_and_error_handler::<AppState, _>(shell));
+        .fallback(not_found);
     let app = api_errors::apply(app, state.config.site.clone()).layer(
         axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::count_requests),
     );
     let hsts = headers::Hsts::from_max_age(state.config.hsts_max_age);
     telemetry::apply(headers::apply(limits::apply(app), hsts)).with_state(state)
+}
+
+/// Every path no route claims: the 404 page, rendered like any other page (its
+/// own `ResponseOptions`, nonce and status). Never a file.
+async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || leptos::prelude::provide_context(state.clone()),
+        move || shell(options.clone()),
+    );
+    let mut response = render(request).await;
+    if response.status() == http::StatusCode::OK {
+        *response.status_mut() = http::StatusCode::NOT_FOUND;
+    }
+    response
 }
 
 /// `GET /brand.css`: the operator's colour as CSS custom properties (404 when

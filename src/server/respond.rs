@@ -4,24 +4,59 @@ use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-/// True when the current request is a browser navigation or plain `<form>` post
-/// (no JavaScript), as opposed to a hydrated server-function call.
-pub fn is_plain_form_post() -> bool {
-    use_context::<Parts>()
-        .and_then(|parts| {
-            parts
+/// True when the current request is the app's own hydrated decision form: a
+/// `POST` carrying [`crate::logout::form::FETCH_HEADER`]. A custom header cannot
+/// be sent cross-origin without a CORS preflight, which we never grant.
+pub fn is_hydrated_call() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts.method == http::Method::POST
+            && parts
                 .headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.contains("text/html"))
-        })
-        .unwrap_or(false)
+                .get(crate::logout::form::FETCH_HEADER)
+                .is_some_and(|v| v.as_bytes() == b"1")
+    })
 }
 
-/// Redirects the browser to `location`, with `303 See Other` for plain requests
-/// (so the follow-up is a `GET` even after a `POST`), or through Leptos' redirect
-/// header for hydrated calls, whose client then navigates. Works like
-/// `leptos_axum::redirect` but without its panic on an invalid header value.
+/// True for everything but the hydrated form: browser navigations, plain
+/// `<form>` posts and every other client (curl, link checkers, `Accept: */*`).
+/// These get real 3xx redirects and pages rather than values.
+pub fn is_plain_form_post() -> bool {
+    !is_hydrated_call()
+}
+
+/// Whether the current request only looks and must not act: `HEAD`, or a
+/// prefetch or prerender (`Sec-Purpose: prefetch…`, the older `Purpose:
+/// prefetch` / `X-Purpose: preview` / `X-Moz: prefetch`, and frameworks' router
+/// prefetches such as Next.js' `Next-Router-Prefetch`). Nobody chose anything.
+pub fn is_look_only_request() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        let has = |name: &str, needle: &str| {
+            parts.headers.get_all(name).iter().any(|v| {
+                v.to_str()
+                    .is_ok_and(|v| v.to_ascii_lowercase().contains(needle))
+            })
+        };
+        parts.method == http::Method::HEAD
+            || has("sec-purpose", "prefetch")
+            || has("purpose", "prefetch")
+            || has("x-purpose", "preview")
+            || has("x-purpose", "prefetch")
+            || has("x-moz", "prefetch")
+            || parts.headers.contains_key("next-router-prefetch")
+    })
+}
+
+/// Marks a redirect as one our own code chose, so `api_errors` never mistakes a
+/// legitimate target that happens to contain `__err=` for Leptos' error marker.
+/// Removed from the response before it leaves the server.
+pub const OWN_REDIRECT: header::HeaderName =
+    header::HeaderName::from_static("x-logout-ui-own-redirect");
+
+/// Redirects the browser to `location`: `303 See Other` (so the follow-up is a
+/// `GET` even after a `POST`) for every caller except the app's own hydrated
+/// form, which gets `200` with `Location` and Leptos' redirect header and
+/// navigates itself. Works like `leptos_axum::redirect` but without its panic on
+/// an invalid header value.
 pub fn redirect(location: &str) {
     let Some(res) = use_context::<ResponseOptions>() else {
         tracing::error!("redirect outside a request context");
@@ -33,13 +68,14 @@ pub fn redirect(location: &str) {
         return;
     };
     res.insert_header(header::LOCATION, value);
-    if is_plain_form_post() {
-        res.set_status(StatusCode::SEE_OTHER);
-    } else {
+    res.insert_header(OWN_REDIRECT, HeaderValue::from_static("1"));
+    if is_hydrated_call() {
         res.insert_header(
             header::HeaderName::from_static(leptos::server_fn::redirect::REDIRECT_HEADER),
             HeaderValue::from_static(""),
         );
+    } else {
+        res.set_status(StatusCode::SEE_OTHER);
     }
 }
 

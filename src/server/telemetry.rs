@@ -4,6 +4,13 @@
 //! Request logs carry method, path (never the query: it holds challenges),
 //! status and latency, and the request id that is also returned in
 //! `x-request-id`.
+//!
+//! Untrusted values (paths, subjects, client ids, request ids) are recorded as
+//! string fields, never with `%`: the default format writes string fields
+//! quoted and escaped (`subject="a\nb"`), so no value can start a line of its
+//! own or pose as another field; the JSON format escapes them as JSON strings.
+//! A caller's `x-request-id` is kept only when short and plain
+//! ([`is_plain_request_id`]), else replaced by a fresh UUID.
 
 use std::time::Duration;
 
@@ -52,6 +59,45 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) -> axum:
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+        .layer(axum::middleware::from_fn(drop_unplain_request_id))
+}
+
+/// Longest caller-supplied request id we keep.
+pub const MAX_REQUEST_ID_LEN: usize = 64;
+
+/// A request id worth keeping: 1–64 bytes of ASCII letters, digits and
+/// `-_.:` (UUIDs, W3C trace ids, most proxies' ids).
+pub fn is_plain_request_id(id: &[u8]) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_REQUEST_ID_LEN
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+}
+
+/// Removes a caller's `x-request-id` that is not plain (or is sent twice), so
+/// that `SetRequestIdLayer` generates one instead.
+async fn drop_unplain_request_id(mut request: Request, next: axum::middleware::Next) -> Response {
+    let ids = request.headers().get_all(&REQUEST_ID).iter().count();
+    let plain = request
+        .headers()
+        .get(&REQUEST_ID)
+        .is_some_and(|v| is_plain_request_id(v.as_bytes()));
+    if ids > 1 || (ids == 1 && !plain) {
+        request.headers_mut().remove(&REQUEST_ID);
+    }
+    next.run(request).await
+}
+
+/// The current request's id (as `x-request-id` carries it), when rendering or
+/// running a server function.
+pub fn current_request_id() -> Option<String> {
+    leptos::prelude::use_context::<http::request::Parts>()?
+        .headers
+        .get(&REQUEST_ID)?
+        .to_str()
+        .ok()
+        .map(str::to_owned)
 }
 
 fn make_span(request: &Request<Body>) -> Span {
@@ -64,7 +110,7 @@ fn make_span(request: &Request<Body>) -> Span {
         "request",
         method = %request.method(),
         // Path only: the query string carries logout challenges.
-        path = %request.uri().path(),
+        path = request.uri().path(),
         request_id,
     )
 }
@@ -79,4 +125,35 @@ fn on_response(response: &Response, latency: Duration, _span: &Span) {
 
 fn on_failure(class: ServerErrorsFailureClass, latency: Duration, _span: &Span) {
     tracing::warn!(%class, latency_ms = latency.as_secs_f64() * 1000.0, "request failed");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_short_plain_request_ids_are_kept() {
+        for ok in [
+            "7ecd45a8-0b1c-4c1e-9d1e-0123456789ab",
+            "req-plain-1",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "a.b_c:d",
+        ] {
+            assert!(is_plain_request_id(ok.as_bytes()), "{ok}");
+        }
+        let long = "x".repeat(MAX_REQUEST_ID_LEN + 1);
+        for bad in [
+            "",
+            "with space",
+            "quote\"",
+            "<b>",
+            "semi;colon",
+            "Root=1-abc",
+            "line\nbreak",
+            "é",
+            long.as_str(),
+        ] {
+            assert!(!is_plain_request_id(bad.as_bytes()), "{bad:.20}");
+        }
+    }
 }

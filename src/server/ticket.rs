@@ -8,7 +8,12 @@
 //! secret can open it, so the service stays stateless.
 //!
 //! A ticket is also bound to the browser's CSRF cookie (`server::csrf`): it opens
-//! only together with the cookie value it was sealed for.
+//! only together with the cookie value it was sealed for. The binding is checked
+//! after decryption, so an authentic ticket presented without its cookie (cleared,
+//! expired, another browser) still names its challenge: the decision then leads
+//! back to the prompt for that challenge instead of to a dead end. This makes a
+//! ticket exactly as powerful as the prompt URL the browser already holds, and
+//! no more: acting still needs the cookie that the prompt sets.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -36,15 +41,20 @@ pub const MAX_TICKET_LEN: usize =
 /// The per-browser value a ticket is bound to.
 pub type Binding = [u8; BINDING_LEN];
 
-/// Why a ticket could not be opened.
+/// Most CSRF cookie values tried against one ticket (several cookies of our
+/// name can arrive, e.g. one planted with `Path=/api` beside ours).
+pub const MAX_BINDING_CANDIDATES: usize = 4;
+
+/// Why a ticket could not be opened. The authentic cases carry the challenge,
+/// so the browser can be sent back to its prompt.
 #[derive(Debug, PartialEq, Eq)]
 pub enum TicketError {
     /// Not one of ours, or tampered with.
     Invalid,
     /// Ours, but sealed for another browser (CSRF cookie missing or different).
-    WrongBrowser,
+    WrongBrowser(LogoutChallenge),
     /// Ours, but older than [`TICKET_LIFETIME`].
-    Expired,
+    Expired(LogoutChallenge),
 }
 
 /// Seals and opens tickets. Cheap to clone.
@@ -113,13 +123,25 @@ impl TicketKey {
         ticket: &str,
         binding: Option<&Binding>,
     ) -> Result<LogoutChallenge, TicketError> {
-        self.open_at(ticket, binding, SystemTime::now())
+        let bindings = binding.map(std::slice::from_ref).unwrap_or_default();
+        self.open_at(ticket, bindings, SystemTime::now())
+    }
+
+    /// Opens a ticket presented together with every CSRF cookie value the
+    /// browser sent; it opens when sealed for any of the first
+    /// [`MAX_BINDING_CANDIDATES`].
+    pub fn open_any(
+        &self,
+        ticket: &str,
+        bindings: &[Binding],
+    ) -> Result<LogoutChallenge, TicketError> {
+        self.open_at(ticket, bindings, SystemTime::now())
     }
 
     fn open_at(
         &self,
         ticket: &str,
-        binding: Option<&Binding>,
+        bindings: &[Binding],
         now: SystemTime,
     ) -> Result<LogoutChallenge, TicketError> {
         if ticket.len() > MAX_TICKET_LEN {
@@ -146,9 +168,13 @@ impl TicketKey {
         let (sealed_binding, challenge) = rest
             .split_first_chunk::<BINDING_LEN>()
             .ok_or(TicketError::Invalid)?;
+        let challenge = std::str::from_utf8(challenge)
+            .ok()
+            .and_then(LogoutChallenge::parse)
+            .ok_or(TicketError::Invalid)?;
         let issued = UNIX_EPOCH + Duration::from_secs(u64::from_be_bytes(*issued));
         match now.duration_since(issued) {
-            Ok(age) if age > TICKET_LIFETIME => return Err(TicketError::Expired),
+            Ok(age) if age > TICKET_LIFETIME => return Err(TicketError::Expired(challenge)),
             // A ticket from the future means clocks between replicas disagree;
             // tolerate small skew, refuse the rest.
             Err(skew) if skew.duration() > Duration::from_secs(300) => {
@@ -158,11 +184,14 @@ impl TicketKey {
         }
         // Both values are secret-derived and fixed-length; a plain comparison
         // leaks nothing an attacker could not learn from the cookie itself.
-        if binding != Some(sealed_binding) {
-            return Err(TicketError::WrongBrowser);
+        if !bindings
+            .iter()
+            .take(MAX_BINDING_CANDIDATES)
+            .any(|b| b == sealed_binding)
+        {
+            return Err(TicketError::WrongBrowser(challenge));
         }
-        let challenge = std::str::from_utf8(challenge).map_err(|_| TicketError::Invalid)?;
-        LogoutChallenge::parse(challenge).ok_or(TicketError::Invalid)
+        Ok(challenge)
     }
 }
 
@@ -226,13 +255,28 @@ mod tests {
     #[test]
     fn a_ticket_opens_only_with_its_browser_binding() {
         let k = key("0123456789abcdef0123456789abcdef");
-        let t = k.seal(&LogoutChallenge::parse("abc").unwrap(), &B).unwrap();
-        assert_eq!(k.open(&t, None), Err(TicketError::WrongBrowser));
+        let c = LogoutChallenge::parse("abc").unwrap();
+        let t = k.seal(&c, &B).unwrap();
+        // Refused, but the authentic ticket still names its challenge.
+        assert_eq!(k.open(&t, None), Err(TicketError::WrongBrowser(c.clone())));
         assert_eq!(
             k.open(&t, Some(&[8u8; BINDING_LEN])),
-            Err(TicketError::WrongBrowser)
+            Err(TicketError::WrongBrowser(c.clone()))
         );
         assert!(k.open(&t, Some(&B)).is_ok());
+    }
+
+    #[test]
+    fn any_of_the_browsers_cookies_opens_the_ticket_within_the_bound() {
+        let k = key("0123456789abcdef0123456789abcdef");
+        let c = LogoutChallenge::parse("abc").unwrap();
+        let t = k.seal(&c, &B).unwrap();
+        let other = [8u8; BINDING_LEN];
+        assert_eq!(k.open_any(&t, &[other, B]).unwrap(), c);
+        assert_eq!(k.open_any(&t, &[B, other]).unwrap(), c);
+        let mut many = vec![other; MAX_BINDING_CANDIDATES];
+        many.push(B);
+        assert_eq!(k.open_any(&t, &many), Err(TicketError::WrongBrowser(c)));
     }
 
     #[test]
@@ -241,7 +285,7 @@ mod tests {
         let c = LogoutChallenge::parse("abc").unwrap();
         let then = SystemTime::now() - TICKET_LIFETIME - Duration::from_secs(1);
         let t = k.seal_at(&c, &B, then).unwrap();
-        assert_eq!(k.open(&t, Some(&B)), Err(TicketError::Expired));
+        assert_eq!(k.open(&t, Some(&B)), Err(TicketError::Expired(c.clone())));
         let future = SystemTime::now() + Duration::from_secs(3600);
         let t = k.seal_at(&c, &B, future).unwrap();
         assert_eq!(k.open(&t, Some(&B)), Err(TicketError::Invalid));

@@ -92,7 +92,7 @@ const WHAT = {
   "fault-garbage": "admin API answers 200 garbage: 503, not ready, recovers",
   "fault-decision-put-5xx": "accept PUT fails: 303 …&failed=1; same ticket later succeeds",
   "replicas-balancer": "prompt and decision on different replicas via :3020",
-  "replicas-cross": ":3010→:3011 and back; no CSRF cookie → forbidden",
+  "replicas-cross": ":3010→:3011 and back; no CSRF cookie → back to the prompt",
   "replicas-foreign-secret": "replica with another secret refuses the ticket",
   "graceful-shutdown": "SIGTERM with 2 requests in flight: drained, refused, exit 0",
   "hydra-stopped": "Hydra stopped mid-flow: failed=1, 503, not ready; restart heals",
@@ -288,9 +288,15 @@ caseDef("replicas-cross", 60, async (t) => {
     const flow = await hydra.pendingLogout({ prefix: "cross" });
     const p = await from.prompt(flow.challenge, flow.session.jar);
     t.require(`${label}: prompt 200`, p.status === 200 && p.ticket, `status ${p.status}`);
-    // Without the CSRF cookie the other replica must refuse (the binding is checked there too).
+    // Without the CSRF cookie the other replica must refuse (the binding is checked
+    // there too) and lead back to the prompt for the same challenge (SECURITY.md 17).
     const bare = await to.decide(p.ticket, "accept", undefined);
-    t.check(`${label}: without the CSRF cookie → /error?error=forbidden`, bare.status === 303 && bare.location?.endsWith("/error?error=forbidden"), `${bare.status} ${bare.location}`);
+    const back = bare.location ? new URL(bare.location, to.base) : undefined;
+    t.check(
+      `${label}: without the CSRF cookie → 303 /logout?…&failed=1`,
+      bare.status === 303 && back?.pathname === "/logout" && back.searchParams.get("logout_challenge") === flow.challenge && back.searchParams.get("failed") === "1",
+      `${bare.status} ${bare.location?.replace(/logout_challenge=[^&]+/, "logout_challenge=…")}`,
+    );
     await acceptAndFinish(t, label, { app: from, decideApp: to, flow, ticket: p.ticket });
   }
 });

@@ -362,3 +362,37 @@ async fn revoke_consent_sessions_sends_subject_and_client_and_maps_statuses() {
         );
     }
 }
+
+/// Stateless Hydra and Ory Network send long encrypted challenges (issue 11):
+/// the longest one we accept reaches the admin API whole, for get and accept.
+#[tokio::test]
+async fn the_longest_accepted_challenge_reaches_the_admin_api_whole() {
+    use crate::logout::challenge::MAX_CHALLENGE_LEN;
+    let raw = format!(
+        "ory_lo_{}",
+        "AbC-_9xYz"
+            .repeat(MAX_CHALLENGE_LEN)
+            .get(..MAX_CHALLENGE_LEN - 7)
+            .unwrap()
+    );
+    let long = LogoutChallenge::parse(&raw).unwrap();
+    let (url, seen) = stub(404, "{}", Duration::ZERO).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    assert!(matches!(
+        hydra.get_logout_request(&long).await,
+        Ok(GetLogout::NotFound)
+    ));
+    assert!(matches!(
+        hydra.accept_logout_request(&long).await,
+        Ok(AcceptLogout::NotFound)
+    ));
+    let requests = seen.requests.lock().unwrap();
+    assert_eq!(requests.len(), 2);
+    for (_, uri, _) in requests.iter() {
+        assert!(
+            uri.ends_with(&format!("logout_challenge={raw}")),
+            "{:.80}",
+            uri
+        );
+    }
+}
