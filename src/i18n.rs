@@ -8,6 +8,17 @@
 //! Pages are rendered on the server only (islands), so the catalogue and the
 //! negotiation live in the server build; the browser bundle carries no text.
 
+/// Whether `c` is a Unicode bidirectional control (embeddings, overrides,
+/// isolates, marks). Text from others (client names, identity traits, Hydra's
+/// error descriptions) loses them before it is put into our sentences, where
+/// they could reorder the words around them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
 /// Supported languages, in the order they are offered.
 pub const SUPPORTED: [&str; 5] = ["en", "de", "fr", "es", "ja"];
 

@@ -315,7 +315,7 @@ pub fn ErrorPage() -> impl IntoView {
     let known = KNOWN_OAUTH_ERRORS.iter().copied().find(|k| *k == code);
     let description: String = full_description
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && !crate::i18n::is_bidi_control(*c))
         .take(MAX_DESCRIPTION_CHARS)
         .collect();
     let description = description.trim().to_owned();

@@ -1626,7 +1626,10 @@ async fn the_prompt_names_the_kratos_identity_and_logs_none_of_it() {
     let logs = logs.text();
     assert!(logs.contains("logout decision"), "{logs}");
     // Values are quoted and escaped in the default log format (issue 11).
-    assert!(logs.contains(&format!("subject=\"{}\"", person.id)), "{logs}");
+    assert!(
+        logs.contains(&format!("subject=\"{}\"", person.id)),
+        "{logs}"
+    );
     for data in ["Ada Lovelace", person.email.as_str()] {
         assert!(
             !logs.contains(data),

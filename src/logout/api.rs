@@ -69,7 +69,11 @@ pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> 
 
     let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
     let parts = use_context::<Parts>().ok_or(AppError::Unavailable)?;
-    if !csrf::same_origin_request(&parts, state.config.cookie_secure) {
+    if !csrf::same_origin_request(
+        &parts,
+        state.config.cookie_secure,
+        state.config.site.public_url.as_ref(),
+    ) {
         tracing::warn!("refused a cross-site logout decision");
         if respond::is_plain_form_post() {
             respond::redirect(

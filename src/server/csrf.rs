@@ -79,9 +79,10 @@ pub fn ensure_binding(site: &Site) -> Option<Binding> {
 
 /// Whether the request comes from a page of ours, judged by the browser's fetch
 /// metadata, else by `Origin`, which must equal our origin in scheme, host and
-/// port (the scheme is https when `secure`, i.e. when the CSRF cookie is
-/// `Secure` because the service is reached over https; the host and port are the
-/// request's `Host`).
+/// port: `PUBLIC_URL`'s origin when it is configured (behind a proxy the
+/// request's `Host` is the backend's, e.g. `logout-ui:8080`), else the scheme
+/// https when `secure` (the CSRF cookie is `Secure` because the service is
+/// reached over https) with the request's `Host`.
 ///
 /// `Sec-Fetch-Site` is authoritative when present (every current browser sends
 /// it): only `same-origin` and `none` (typed or bookmarked) pass. `Origin` is
@@ -89,10 +90,16 @@ pub fn ensure_binding(site: &Site) -> Option<Binding> {
 /// which Chromium sends `Origin: null` even for our own form posts, so "null" is
 /// treated as absent. Requests with neither header (old browsers, tools) pass
 /// this check and still need a ticket bound to their cookie.
-pub fn same_origin_request(parts: &Parts, secure: bool) -> bool {
+pub fn same_origin_request(parts: &Parts, secure: bool, public_url: Option<&url::Url>) -> bool {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = header("sec-fetch-site") {
         return matches!(site, "same-origin" | "none");
+    }
+    if let (Some(public), Some(origin)) = (public_url, header("origin")) {
+        if origin == "null" {
+            return true;
+        }
+        return url::Url::parse(origin).is_ok_and(|o| o.origin() == public.origin());
     }
     match (header("origin"), header("host")) {
         (None | Some("null"), _) => true,
@@ -122,6 +129,28 @@ fn origin_matches(origin: &str, host: &str, secure: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn behind_a_proxy_origin_is_compared_with_public_url_not_host() {
+        let public = url::Url::parse("https://auth.example.com/ui/").unwrap();
+        let check = |origin: &str| {
+            same_origin_request(
+                &parts(&[("origin", origin), ("host", "logout-ui:8080")]),
+                true,
+                Some(&public),
+            )
+        };
+        assert!(check("https://auth.example.com"));
+        assert!(check("https://auth.example.com:443"));
+        assert!(check("null"));
+        assert!(
+            !check("https://logout-ui:8080"),
+            "the backend's Host is not our origin"
+        );
+        assert!(!check("http://auth.example.com"));
+        assert!(!check("https://evil.example.com"));
+        assert!(!check("https://auth.example.com:8443"));
+    }
 
     fn parts(headers: &[(&str, &str)]) -> Parts {
         let mut req = http::Request::post("/api/logout/decide");
@@ -176,7 +205,7 @@ mod tests {
     #[test]
     fn the_origin_fallback_compares_scheme_host_and_port() {
         let check = |origin: &str, host: &str, secure: bool| {
-            same_origin_request(&parts(&[("origin", origin), ("host", host)]), secure)
+            same_origin_request(&parts(&[("origin", origin), ("host", host)]), secure, None)
         };
         assert!(check("http://127.0.0.1:3000", "127.0.0.1:3000", false));
         assert!(!check("https://127.0.0.1:3000", "127.0.0.1:3000", false));
@@ -216,7 +245,7 @@ mod tests {
     }
 
     fn same_origin_request_http(p: &Parts) -> bool {
-        same_origin_request(p, false)
+        same_origin_request(p, false, None)
     }
 
     #[test]
@@ -256,7 +285,8 @@ mod tests {
                 ("origin", "https://logout.example.com"),
                 ("host", "logout.example.com"),
             ]),
-            true
+            true,
+            None
         ));
     }
 }

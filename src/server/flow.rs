@@ -130,21 +130,12 @@ pub fn safe_http_url(raw: Option<&str>) -> Option<Url> {
     (matches!(url.scheme(), "http" | "https") && url.host().is_some()).then_some(url)
 }
 
-/// Whether `c` is a Unicode bidirectional control (embeddings, overrides,
-/// isolates, marks): in a client's name it could reorder the words around it in
-/// our sentences and buttons.
-fn is_bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
-    )
-}
-
 fn app_info(client: &OAuth2Client) -> AppInfo {
-    let cleaned: Option<String> = client
-        .client_name
-        .as_deref()
-        .map(|n| n.chars().filter(|c| !is_bidi_control(*c)).collect());
+    let cleaned: Option<String> = client.client_name.as_deref().map(|n| {
+        n.chars()
+            .filter(|c| !crate::i18n::is_bidi_control(*c))
+            .collect()
+    });
     let name = cleaned
         .as_deref()
         .map(str::trim)

@@ -254,9 +254,12 @@ fn display_value(value: &Value) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// Trimmed, control characters dropped, at most [`MAX_CHARS`] characters.
+/// Trimmed, control characters and bidirectional controls dropped, at most [`MAX_CHARS`] characters.
 fn clean(s: &str) -> String {
-    let mut chars = s.trim().chars().filter(|c| !c.is_control());
+    let mut chars = s
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() && !crate::i18n::is_bidi_control(*c));
     let mut out: String = chars.by_ref().take(MAX_CHARS).collect();
     if chars.next().is_some() {
         out.pop();

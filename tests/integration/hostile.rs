@@ -744,6 +744,17 @@ async fn the_error_page_speaks_only_in_fixed_words() {
     );
     let (status, _, html) = send(app.clone(), get(&uri, &[])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Bidirectional controls in a description cannot reorder our page's words.
+    let (_, _, bidi) = send(
+        app.clone(),
+        get(
+            "/error?error=invalid_request&error_description=a%E2%80%AEevil%E2%81%A7x",
+            &[],
+        ),
+    )
+    .await;
+    assert!(bidi.contains("aevilx"), "{bidi:.3000}");
+    assert!(!bidi.contains('\u{202E}') && !bidi.contains('\u{2067}'));
     assert!(
         !html.contains("Account-locked"),
         "an unknown code was shown as ours"

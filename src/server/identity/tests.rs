@@ -226,3 +226,11 @@ async fn faults_give_no_name_within_the_bound_and_are_counted() {
         .is_none());
     assert!(seen.lock().unwrap().is_empty());
 }
+
+#[test]
+fn names_lose_bidirectional_controls() {
+    assert_eq!(
+        clean("<b>Ada</b>\u{202E} Love\u{2067}lace\u{200F}"),
+        "<b>Ada</b> Lovelace"
+    );
+}
