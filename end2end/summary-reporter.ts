@@ -25,10 +25,14 @@ export default class SummaryReporter implements Reporter {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
+    const flaky: string[] = [];
     for (const test of this.suite?.allTests() ?? []) {
       switch (test.outcome()) {
-        case "expected":
         case "flaky":
+          flaky.push(test.titlePath().filter(Boolean).join(" › "));
+          passed += 1;
+          break;
+        case "expected":
           passed += 1;
           break;
         case "unexpected":
@@ -45,7 +49,8 @@ export default class SummaryReporter implements Reporter {
         `summary-reporter: run ended with status "${result.status}" (${this.globalErrors} error(s) outside tests, see above)\n`,
       );
     }
-    process.stdout.write(`playwright: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    for (const title of flaky) process.stdout.write(`summary-reporter: passed only on retry: ${title}\n`);
+    process.stdout.write(`playwright: ${passed} passed, ${failed} failed, ${skipped} skipped, ${flaky.length} flaky\n`);
   }
 
   printsToStdio(): boolean {
