@@ -15,6 +15,7 @@ use hydra_logout_ui::{
     server::{
         flow::{self, Next, PromptStep},
         hydra::GetLogout,
+        state::AppState,
     },
 };
 use serde_json::{json, Value};
@@ -57,6 +58,24 @@ async fn backchannel_tokens(name: &str) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// The prompt for `challenge` (it must ask): its ticket.
+async fn ask(state: &AppState, challenge: &str) -> String {
+    ticket_of(
+        flow::prompt(state, challenge, &BINDING, None)
+            .await
+            .unwrap(),
+    )
+}
+
+/// The decision `decision` on `ticket`, which must send the browser to another site.
+async fn choose(state: &AppState, ticket: &str, decision: Decision) -> Url {
+    external(
+        flow::decide(state, ticket, Some(&BINDING), decision)
+            .await
+            .unwrap(),
+    )
+}
+
 /// Whether Hydra's token endpoint honours `rp`'s refresh token. Uses it up (Hydra
 /// rotates refresh tokens): call once per token.
 async fn refresh_works(rp: &Rp) -> bool {
@@ -94,17 +113,9 @@ async fn app_only_keeps_the_session_revokes_the_apps_tokens_and_notifies_nobody(
     // use of the same one would be refused whatever we did.
     let challenge = one.start_logout("st-only").await;
     let state = state();
-    let ticket = ticket_of(
-        flow::prompt(&state, &challenge, &BINDING, None)
-            .await
-            .unwrap(),
-    );
+    let ticket = ask(&state, &challenge).await;
 
-    let to = external(
-        flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
-            .await
-            .unwrap(),
-    );
+    let to = choose(&state, &ticket, Decision::Reject).await;
     assert_eq!(to.as_str(), format!("{}?state=st-only", one.post_logout));
 
     assert!(
@@ -134,16 +145,8 @@ async fn app_only_without_revocation_keeps_the_apps_tokens() {
         ("HYDRA_PUBLIC_URL", &public),
         ("APP_ONLY_REVOKES_CONSENT", "false"),
     ]);
-    let ticket = ticket_of(
-        flow::prompt(&state, &challenge, &BINDING, None)
-            .await
-            .unwrap(),
-    );
-    let to = external(
-        flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
-            .await
-            .unwrap(),
-    );
+    let ticket = ask(&state, &challenge).await;
+    let to = choose(&state, &ticket, Decision::Reject).await;
     assert_eq!(to.as_str(), format!("{}?state=st-keep", rp.post_logout));
     assert!(refresh_works(&rp).await, "revocation is turned off");
     assert!(rp.login_is_skipped().await);
@@ -154,16 +157,8 @@ async fn everywhere_ends_the_session_and_notifies_both_apps() {
     let ((name1, one), (name2, two)) = two_apps().await;
     let challenge = one.start_logout("st-all").await;
     let state = state();
-    let ticket = ticket_of(
-        flow::prompt(&state, &challenge, &BINDING, None)
-            .await
-            .unwrap(),
-    );
-    let to = external(
-        flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
-            .await
-            .unwrap(),
-    );
+    let ticket = ask(&state, &challenge).await;
+    let to = choose(&state, &ticket, Decision::Accept).await;
     let res = one.browser.get(to).send().await.unwrap();
     assert_eq!(
         res.headers()[header::LOCATION].to_str().unwrap(),
@@ -247,11 +242,7 @@ async fn a_smuggled_return_address_is_never_used() {
     let admin = Hydra::Main.admin();
     let public = Hydra::Main.public();
     let bare = state_from(&[("HYDRA_ADMIN_URL", &admin), ("HYDRA_PUBLIC_URL", &public)]);
-    let ticket = ticket_of(
-        flow::prompt(&bare, &challenge, &BINDING, None)
-            .await
-            .unwrap(),
-    );
+    let ticket = ask(&bare, &challenge).await;
     let to = flow::decide(&bare, &ticket, Some(&BINDING), Decision::Reject)
         .await
         .unwrap();
@@ -316,16 +307,8 @@ async fn look_alikes_of_the_registered_address_are_never_used() {
         ],
     )
     .await;
-    let ticket = ticket_of(
-        flow::prompt(&state, &challenge, &BINDING, None)
-            .await
-            .unwrap(),
-    );
-    let to = external(
-        flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
-            .await
-            .unwrap(),
-    );
+    let ticket = ask(&state, &challenge).await;
+    let to = choose(&state, &ticket, Decision::Reject).await;
     assert_eq!(to.as_str(), "https://app.example/");
 }
 
@@ -361,30 +344,14 @@ async fn a_registered_address_keeps_its_query_and_state_arrives_byte_exact() {
 
     // "Only {App}": our redirect.
     let challenge = rp.start_logout(rp_state).await;
-    let ticket = ticket_of(
-        flow::prompt(&state, &challenge, &BINDING, None)
-            .await
-            .unwrap(),
-    );
-    let ours = external(
-        flow::decide(&state, &ticket, Some(&BINDING), Decision::Reject)
-            .await
-            .unwrap(),
-    );
+    let ticket = ask(&state, &challenge).await;
+    let ours = choose(&state, &ticket, Decision::Reject).await;
     check(&ours);
 
     // "Everywhere": Hydra's redirect, which ours must equal exactly.
     let challenge = rp.start_logout(rp_state).await;
-    let ticket = ticket_of(
-        flow::prompt(&state, &challenge, &BINDING, None)
-            .await
-            .unwrap(),
-    );
-    let to = external(
-        flow::decide(&state, &ticket, Some(&BINDING), Decision::Accept)
-            .await
-            .unwrap(),
-    );
+    let ticket = ask(&state, &challenge).await;
+    let to = choose(&state, &ticket, Decision::Accept).await;
     let res = rp.browser.get(to).send().await.unwrap();
     let hydras = Url::parse(res.headers()[header::LOCATION].to_str().unwrap()).unwrap();
     check(&hydras);
