@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use reqwest::{header, Method, StatusCode};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;
 
@@ -189,30 +189,48 @@ const READ_RETRY_BACKOFF: [Duration; 2] = [Duration::from_millis(50), Duration::
 /// Hydra's responses are small; anything larger is not a logout request.
 const MAX_BODY: usize = 256 * 1024;
 
+/// The HTTP client for an Ory admin API (Hydra's, or the identity API): JSON,
+/// no redirect following, bounded connect and total time, a kept-alive pool, and
+/// `Authorization: Bearer <key>` (marked sensitive) when a key is given. Built
+/// once per API and shared.
+///
+/// Errors: reqwest's, when its TLS backend cannot be initialised.
+pub fn admin_http_client(
+    key: Option<&SecretString>,
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<reqwest::Client, reqwest::Error> {
+    let mut headers = header::HeaderMap::new();
+    if let Some(key) = key {
+        if let Ok(mut value) =
+            header::HeaderValue::from_str(&format!("Bearer {}", key.expose_secret()))
+        {
+            value.set_sensitive(true);
+            headers.insert(header::AUTHORIZATION, value);
+        }
+    }
+    headers.insert(
+        header::ACCEPT,
+        header::HeaderValue::from_static("application/json"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .user_agent(concat!("hydra-logout-ui/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(connect_timeout)
+        .timeout(timeout)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .tcp_nodelay(true)
+        .build()
+}
+
 impl HydraAdmin {
     pub fn new(config: &Config, metrics: Metrics) -> Result<Self, reqwest::Error> {
-        let mut headers = header::HeaderMap::new();
-        if let Some(key) = &config.api_key {
-            if let Ok(mut value) =
-                header::HeaderValue::from_str(&format!("Bearer {}", key.expose_secret()))
-            {
-                value.set_sensitive(true);
-                headers.insert(header::AUTHORIZATION, value);
-            }
-        }
-        headers.insert(
-            header::ACCEPT,
-            header::HeaderValue::from_static("application/json"),
-        );
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(concat!("hydra-logout-ui/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.hydra_connect_timeout)
-            .timeout(config.hydra_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            .build()?;
+        let http = admin_http_client(
+            config.api_key.as_ref(),
+            config.hydra_connect_timeout,
+            config.hydra_timeout,
+        )?;
         Ok(HydraAdmin {
             http,
             logout_endpoint: join_base(&config.admin_url, "admin/oauth2/auth/requests/logout"),

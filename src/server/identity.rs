@@ -15,8 +15,8 @@
 
 use std::time::Duration;
 
-use reqwest::{header, StatusCode};
-use secrecy::{ExposeSecret, SecretString};
+use reqwest::StatusCode;
+use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
@@ -95,28 +95,7 @@ impl IdentityAdmin {
         key: Option<&SecretString>,
         metrics: Metrics,
     ) -> Result<Self, reqwest::Error> {
-        let mut headers = header::HeaderMap::new();
-        if let Some(key) = key {
-            if let Ok(mut value) =
-                header::HeaderValue::from_str(&format!("Bearer {}", key.expose_secret()))
-            {
-                value.set_sensitive(true);
-                headers.insert(header::AUTHORIZATION, value);
-            }
-        }
-        headers.insert(
-            header::ACCEPT,
-            header::HeaderValue::from_static("application/json"),
-        );
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(concat!("hydra-logout-ui/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(identity.timeout)
-            .timeout(identity.timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            .build()?;
+        let http = super::hydra::admin_http_client(key, identity.timeout, identity.timeout)?;
         let mut identities = identity.admin_url.clone();
         if let Ok(mut segments) = identities.path_segments_mut() {
             segments.pop_if_empty().extend(["admin", "identities"]);
