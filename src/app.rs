@@ -16,7 +16,7 @@ use crate::{
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::server::headers::set_page_csp(options.env == leptos::config::Env::DEV);
+    crate::server::plumbing::headers::set_page_csp(options.env == leptos::config::Env::DEV);
     // Behind a proxy that mounts us under a prefix, the bundle is at <base>/pkg/.
     let base = own_path("");
     let favicon = own_path("/favicon.ico");

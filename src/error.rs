@@ -4,7 +4,7 @@
 //! [`AppError`]. Its `Display` is a sentence for the person signing out; it never
 //! carries upstream text (Hydra's error descriptions, reqwest messages with internal
 //! URLs). Server faults are logged once, where they are converted into an
-//! `AppError` (see `server::hydra`), and the user gets a helpful sentence instead.
+//! `AppError` (see `ory::hydra`), and the user gets a helpful sentence instead.
 
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};

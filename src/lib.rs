@@ -15,6 +15,8 @@ pub mod logout;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod ory;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 #[cfg(feature = "hydrate")]

@@ -42,13 +42,13 @@ pub mod server_side {
     }
 
     /// Hydra's end-session endpoint without parameters (see
-    /// [`crate::server::flow::bare_end_session_url`]); `None` in the browser build.
+    /// [`crate::logout::ssr::flow::bare_end_session_url`]); `None` in the browser build.
     pub fn end_session_url() -> Option<String> {
         #[cfg(feature = "ssr")]
         {
             use leptos::prelude::use_context;
             use_context::<crate::server::state::AppState>()
-                .map(|s| crate::server::flow::bare_end_session_url(&s).to_string())
+                .map(|s| crate::logout::ssr::flow::bare_end_session_url(&s).to_string())
         }
         #[cfg(not(feature = "ssr"))]
         None
@@ -76,7 +76,7 @@ pub mod server_side {
     pub fn page_lang() -> Lang {
         #[cfg(feature = "ssr")]
         {
-            crate::server::respond::negotiated_lang(None)
+            crate::server::plumbing::respond::negotiated_lang(None)
         }
         #[cfg(not(feature = "ssr"))]
         Lang::default()
@@ -179,7 +179,7 @@ pub fn HomeLink(lang: Lang) -> impl IntoView {
 /// Sets the response status while rendering on the server; nothing in the browser.
 fn set_status(_code: u16) {
     #[cfg(feature = "ssr")]
-    crate::server::respond::set_status(_code);
+    crate::server::plumbing::respond::set_status(_code);
 }
 
 /// A full-page explanation of an [`AppError`], served with its HTTP status.

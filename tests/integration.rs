@@ -21,15 +21,13 @@ use http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use hydra_logout_ui::{
     error::AppError,
-    logout::{challenge::LogoutChallenge, Decision},
-    server::{
-        build_state,
-        config::Config,
-        flow::{self, PromptStep},
-        hydra::GetLogout,
-        router,
-        state::AppState,
+    logout::{
+        challenge::LogoutChallenge,
+        ssr::flow::{self, PromptStep},
+        Decision,
     },
+    ory::hydra::GetLogout,
+    server::{build_state, config::Config, router, state::AppState},
 };
 use leptos::config::LeptosOptions;
 use serde_json::{json, Value};

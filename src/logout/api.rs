@@ -1,5 +1,5 @@
 //! Server functions. Thin on purpose: each one fetches the shared state and
-//! delegates to `server::flow`, which holds the logic and is tested directly.
+//! delegates to `logout::ssr::flow`, which holds the logic and is tested directly.
 
 use leptos::prelude::*;
 
@@ -15,7 +15,8 @@ use crate::error::AppError;
 /// accepted the logout. `HEAD` and prefetches render the page without acting.
 #[cfg(feature = "ssr")]
 pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppError> {
-    use crate::server::{csrf, flow, respond, state::AppState};
+    use crate::logout::ssr::{csrf, flow};
+    use crate::server::{plumbing::respond, state::AppState};
 
     let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
     let binding = csrf::ensure_binding(&state.config.site).ok_or(AppError::Unavailable)?;
@@ -64,7 +65,8 @@ pub async fn load_prompt(_logout_challenge: String) -> Result<PromptOutcome, App
 /// so they are redirected to a page describing the problem.
 #[server(endpoint = "logout/decide")]
 pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> {
-    use crate::server::{csrf, flow, respond, state::AppState};
+    use crate::logout::ssr::{csrf, flow};
+    use crate::server::{plumbing::respond, state::AppState};
     use http::request::Parts;
 
     let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;

@@ -49,7 +49,7 @@ const REPORTABLE: [AppError; 7] = [
 /// request and acts on Hydra's `rp_initiated` and `client`.
 #[component]
 pub fn DecisionForm(
-    /// The sealed challenge (`server::ticket`).
+    /// The sealed challenge (`logout::ssr::ticket`).
     ticket: String,
     /// Whether a previous plain-form decision failed (`?failed=1`).
     failed: bool,

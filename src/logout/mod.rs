@@ -3,12 +3,14 @@
 //!
 //! Data flows one way: the page calls [`api::load_prompt`] during server rendering,
 //! the user's choice goes to [`api::decide`], and both delegate to
-//! `server::flow`, which talks to Hydra.
+//! `logout::ssr::flow`, which talks to Hydra.
 
 pub mod api;
 pub mod challenge;
 pub mod form;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 
 use serde::{Deserialize, Serialize};
 
@@ -50,12 +52,12 @@ pub struct AppInfo {
 /// only inside the sealed `ticket`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogoutPrompt {
-    /// The challenge, encrypted and authenticated by the server (`server::ticket`).
+    /// The challenge, encrypted and authenticated by the server (`logout::ssr::ticket`).
     pub ticket: String,
     /// Who is signing out (Hydra's `subject`).
     pub subject: String,
     /// The person behind `subject`, when an identity API is configured and
-    /// answered in time (`server::identity`); shown instead of the subject.
+    /// answered in time (`ory::identity`); shown instead of the subject.
     pub person: Option<Person>,
     /// Whole minutes (rounded up) until Hydra's `expires_at`, when the request
     /// has one.

@@ -88,7 +88,7 @@ impl Metrics {
         self.decisions.with_label_values(&[outcome]).inc();
     }
 
-    /// One identity lookup (`server::identity`) and how it ended.
+    /// One identity lookup (`ory::identity`) and how it ended.
     pub fn identity_lookup(&self, outcome: &str) {
         self.identity_lookups.with_label_values(&[outcome]).inc();
     }

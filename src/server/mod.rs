@@ -2,23 +2,11 @@
 //! client, state, HTTP plumbing. Declared behind `ssr` in `lib.rs`, so neither
 //! reqwest, tokio nor the API key can reach the browser bundle.
 
-pub mod api_errors;
 pub mod config;
-pub mod csrf;
-pub mod decisions;
-pub mod flow;
-pub mod go_query;
-pub mod headers;
 pub mod health;
-pub mod hydra;
-pub mod identity;
-pub mod limits;
 pub mod metrics;
-pub mod respond;
-pub mod serve;
+pub mod plumbing;
 pub mod state;
-pub mod telemetry;
-pub mod ticket;
 
 use std::{process::ExitCode, sync::Arc, time::Duration};
 
@@ -27,10 +15,11 @@ use leptos::config::{get_configuration, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 use crate::app::{shell, App};
+use crate::logout::ssr::{decisions, ticket::TicketKey};
+use crate::ory::{hydra::HydraAdmin, identity};
 use config::{Config, ProcessEnv};
-use hydra::HydraAdmin;
+use plumbing::{api_errors, headers, limits, serve, telemetry};
 use state::AppState;
-use ticket::TicketKey;
 
 /// Where the shipped binary's site settings live (see `Leptos.toml`). cargo-leptos
 /// sets `LEPTOS_*` variables, which override the file during development.

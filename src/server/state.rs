@@ -5,9 +5,10 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{
-    config::Config, decisions::Decisions, health::Readiness, hydra::HydraAdmin,
-    identity::IdentityAdmin, metrics::Metrics, ticket::TicketKey,
+use super::{config::Config, health::Readiness, metrics::Metrics};
+use crate::{
+    logout::ssr::{decisions::Decisions, ticket::TicketKey},
+    ory::{hydra::HydraAdmin, identity::IdentityAdmin},
 };
 
 /// Everything a request needs. Cheap to clone; provided to server functions and
@@ -22,6 +23,6 @@ pub struct AppState {
     pub tickets: TicketKey,
     pub metrics: Metrics,
     pub readiness: Readiness,
-    /// Decisions on one challenge run one at a time (`server::decisions`).
+    /// Decisions on one challenge run one at a time (`logout::ssr::decisions`).
     pub decisions: Decisions,
 }

@@ -11,12 +11,13 @@ use std::time::Duration;
 use http::{header, StatusCode};
 use hydra_logout_ui::{
     error::AppError,
-    logout::{challenge::LogoutChallenge, Decision},
-    server::{
-        flow::{self, Next, PromptStep},
-        hydra::GetLogout,
-        state::AppState,
+    logout::{
+        challenge::LogoutChallenge,
+        ssr::flow::{self, Next, PromptStep},
+        Decision,
     },
+    ory::hydra::GetLogout,
+    server::state::AppState,
 };
 use serde_json::{json, Value};
 use url::Url;

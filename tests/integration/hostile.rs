@@ -443,7 +443,7 @@ async fn log_lines_cannot_be_forged_and_request_ids_are_plain() {
         other => panic!("expected pending, got {other:?}"),
     };
 
-    // The two formats `LOG_FORMAT` selects, as `server::telemetry::init` builds them.
+    // The two formats `LOG_FORMAT` selects, as `server::plumbing::telemetry::init` builds them.
     let pretty = CapturedLogs::default();
     let json = CapturedLogs::default();
     let subscriber = tracing_subscriber::registry()

@@ -7,7 +7,7 @@
 //! from `LOGOUT_UI_SECRET`, with the time it was issued. Any replica with the same
 //! secret can open it, so the service stays stateless.
 //!
-//! A ticket is also bound to the browser's CSRF cookie (`server::csrf`): it opens
+//! A ticket is also bound to the browser's CSRF cookie (`logout::ssr::csrf`): it opens
 //! only together with the cookie value it was sealed for. The binding is checked
 //! after decryption, so an authentic ticket presented without its cookie (cleared,
 //! expired, another browser) still names its challenge: the decision then leads

@@ -5,7 +5,7 @@
 //!    (`__Host-logout_csrf` over https, `__Secure-logout_csrf` over https under a
 //!    base path, `logout_csrf` otherwise; HttpOnly, SameSite=Lax, `Path` = the
 //!    base path; see [`Site`]) and seals the same value into the form's ticket
-//!    (`server::ticket`). A decision opens only with the cookie the ticket was
+//!    (`logout::ssr::ticket`). A decision opens only with the cookie the ticket was
 //!    sealed for; another site can neither read the cookie nor forge a ticket,
 //!    and any replica sharing `LOGOUT_UI_SECRET` can verify it.
 //! 2. **Fetch metadata / Origin**: a decision whose `Sec-Fetch-Site` says
@@ -17,10 +17,9 @@ use http::{header, request::Parts, HeaderValue};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::{
-    config::Site,
-    ticket::{Binding, BINDING_LEN, MAX_BINDING_CANDIDATES},
-};
+use crate::server::config::Site;
+
+use super::ticket::{Binding, BINDING_LEN, MAX_BINDING_CANDIDATES};
 
 fn decode(value: &str) -> Option<Binding> {
     let raw = URL_SAFE_NO_PAD.decode(value.trim()).ok()?;

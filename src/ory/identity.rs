@@ -21,11 +21,11 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use super::{
+use crate::logout::Person;
+use crate::server::{
     config::{Config, IdentityConfig},
     metrics::Metrics,
 };
-use crate::logout::Person;
 
 /// Identity documents are small; anything larger is not one.
 const MAX_BODY: usize = 64 * 1024;

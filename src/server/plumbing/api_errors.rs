@@ -15,8 +15,8 @@ use axum::{
 };
 use http::{header, HeaderValue, StatusCode};
 
-use super::config::Site;
 use crate::error::AppError;
+use crate::server::config::Site;
 
 /// Server-function error bodies are tiny JSON values.
 const MAX_ERROR_BODY: usize = 16 * 1024;
@@ -32,7 +32,7 @@ pub async fn map_server_fn_errors(
     // is Hydra's or the relying party's, and may contain anything, `__err=` too.
     let own_redirect = response
         .headers_mut()
-        .remove(crate::server::respond::OWN_REDIRECT)
+        .remove(crate::server::plumbing::respond::OWN_REDIRECT)
         .is_some();
     if !is_api || own_redirect {
         return response;

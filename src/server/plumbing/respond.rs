@@ -79,12 +79,15 @@ pub fn redirect(location: &str) {
     }
 }
 
-/// The `Location` for where `server::flow` sends the browser next: another
+/// The `Location` for where `logout::ssr::flow` sends the browser next: another
 /// site as it is; one of our own pages under the public base path (`PUBLIC_URL`).
-pub fn location(next: &super::flow::Next, site: &super::config::Site) -> String {
+pub fn location(
+    next: &crate::logout::ssr::flow::Next,
+    site: &crate::server::config::Site,
+) -> String {
     match next {
-        super::flow::Next::External(url) => url.to_string(),
-        super::flow::Next::Own(path) => site.path(path),
+        crate::logout::ssr::flow::Next::External(url) => url.to_string(),
+        crate::logout::ssr::flow::Next::Own(path) => site.path(path),
     }
 }
 
@@ -103,7 +106,7 @@ pub fn set_status(code: u16) {
 /// The page language: `ui_locales` (from the logout request), else the
 /// browser's `Accept-Language`, else `DEFAULT_LOCALE`.
 pub fn negotiated_lang(ui_locales: Option<&str>) -> crate::i18n::Lang {
-    let default = use_context::<super::state::AppState>()
+    let default = use_context::<crate::server::state::AppState>()
         .map(|s| s.config.default_lang)
         .unwrap_or_default();
     let parts = use_context::<Parts>();

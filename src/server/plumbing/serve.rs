@@ -26,7 +26,7 @@ use hyper_util::{
 };
 use tokio::{net::TcpListener, sync::Semaphore};
 
-use super::config::Listen;
+use crate::server::config::Listen;
 
 /// Adds the whole-request bound to `app` (`408` when exceeded).
 pub fn with_request_timeout(app: Router, listen: &Listen) -> Router {

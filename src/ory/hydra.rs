@@ -16,8 +16,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;
 
-use super::{config::Config, metrics::Metrics};
 use crate::logout::challenge::LogoutChallenge;
+use crate::server::{config::Config, metrics::Metrics};
 
 /// Hydra's `OAuth2Client`, as far as a logout page cares.
 #[derive(Debug, Clone, Default, Deserialize)]
