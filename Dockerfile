@@ -51,7 +51,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,id=hydra-logout-ui-npm,target=/root/.npm,sharing=locked \
     npm ci --no-audit --no-fund
-COPY Cargo.toml Cargo.lock Leptos.toml ./
+COPY Cargo.toml Cargo.lock Leptos.toml build.rs ./
 RUN locked="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)" \
     && if [ "${locked}" != "${WASM_BINDGEN_VERSION}" ]; then \
          echo "Cargo.lock has wasm-bindgen ${locked}; build with --build-arg WASM_BINDGEN_VERSION=${locked}" >&2; \
