@@ -45,7 +45,7 @@ fn brand_stylesheet() -> bool {
     #[cfg(feature = "ssr")]
     {
         use_context::<crate::server::state::AppState>()
-            .is_some_and(|s| s.config.brand.primary_color.is_some())
+            .is_some_and(|s| s.config.presentation.brand.primary_color.is_some())
     }
     #[cfg(not(feature = "ssr"))]
     false

@@ -21,7 +21,7 @@ pub mod server_side {
         {
             use leptos::prelude::use_context;
             use_context::<crate::server::state::AppState>()
-                .and_then(|s| s.config.home_url.as_ref().map(|u| u.to_string()))
+                .and_then(|s| s.config.policy.home_url.as_ref().map(|u| u.to_string()))
         }
         #[cfg(not(feature = "ssr"))]
         None
@@ -34,7 +34,7 @@ pub mod server_side {
         {
             use leptos::prelude::use_context;
             use_context::<crate::server::state::AppState>()
-                .map(|s| s.config.site.path(path))
+                .map(|s| s.config.presentation.site.path(path))
                 .unwrap_or_else(|| path.to_owned())
         }
         #[cfg(not(feature = "ssr"))]
@@ -48,7 +48,7 @@ pub mod server_side {
         {
             use leptos::prelude::use_context;
             use_context::<crate::server::state::AppState>()
-                .map(|s| crate::logout::ssr::flow::bare_end_session_url(&s).to_string())
+                .map(|s| crate::logout::ssr::flow::bare_end_session_url(&s.hydra).to_string())
         }
         #[cfg(not(feature = "ssr"))]
         None
@@ -61,9 +61,9 @@ pub mod server_side {
             use leptos::prelude::use_context;
             use_context::<crate::server::state::AppState>()
                 .map(|s| super::BrandView {
-                    name: s.config.brand.name.clone(),
-                    logo_url: s.config.brand.logo_url.clone(),
-                    support_url: s.config.brand.support_url.clone(),
+                    name: s.config.presentation.brand.name.clone(),
+                    logo_url: s.config.presentation.brand.logo_url.clone(),
+                    support_url: s.config.presentation.brand.support_url.clone(),
                 })
                 .unwrap_or_default()
         }

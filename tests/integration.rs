@@ -126,16 +126,9 @@ async fn prompted(name: &str, client_name: &str, rp_state: &str) -> (Rp, String,
 fn state_for(hydra: Hydra) -> AppState {
     let admin = hydra.admin();
     let public = hydra.public();
-    let config = Config::from_env(&[
-        ("HYDRA_ADMIN_URL", admin.as_str()),
-        ("HYDRA_PUBLIC_URL", public.as_str()),
-        ("HOME_URL", "https://home.example/"),
-        (
-            "LOGOUT_UI_SECRET",
-            "integration-test-secret-0123456789abcdef",
-        ),
-    ])
-    .unwrap();
+    let mut config = Config::for_tests(admin.parse().unwrap(), public.parse().unwrap());
+    config.policy.home_url = Some("https://home.example/".parse().unwrap());
+    config.operations.ticket_secret = Some("integration-test-secret-0123456789abcdef".into());
     let options = LeptosOptions::builder()
         .output_name("hydra-logout-ui")
         .build();
@@ -906,16 +899,12 @@ async fn secrets_stay_out_of_responses_and_logs() {
 
     let rp = Rp::login("it-secrets", "Secret App").await;
     let challenge = rp.start_logout("st-secrets").await;
-    let config = Config::from_env(&[
-        ("HYDRA_ADMIN_URL", Hydra::Main.admin().as_str()),
-        ("HYDRA_PUBLIC_URL", Hydra::Main.public().as_str()),
-        ("ORY_API_KEY", CANARY),
-        (
-            "LOGOUT_UI_SECRET",
-            "integration-test-secret-0123456789abcdef",
-        ),
-    ])
-    .unwrap();
+    let mut config = Config::for_tests(
+        Hydra::Main.admin().parse().unwrap(),
+        Hydra::Main.public().parse().unwrap(),
+    );
+    config.hydra.api_key = Some(CANARY.into());
+    config.operations.ticket_secret = Some("integration-test-secret-0123456789abcdef".into());
     let options = LeptosOptions::builder()
         .output_name("hydra-logout-ui")
         .build();
@@ -1331,6 +1320,7 @@ async fn metrics_are_never_on_the_public_port() {
     ]);
     assert!(state
         .config
+        .operations
         .metrics_addr
         .is_some_and(|a| a.ip().is_loopback()));
     let get = || Request::get("/metrics").body(Body::empty()).unwrap();

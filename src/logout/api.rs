@@ -19,7 +19,8 @@ pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppE
     use crate::server::{plumbing::respond, state::AppState};
 
     let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
-    let binding = csrf::ensure_binding(&state.config.site).ok_or(AppError::Unavailable)?;
+    let binding =
+        csrf::ensure_binding(&state.config.presentation.site).ok_or(AppError::Unavailable)?;
     let accept_language = use_context::<http::request::Parts>().and_then(|p| {
         p.headers
             .get(http::header::ACCEPT_LANGUAGE)
@@ -73,14 +74,15 @@ pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> 
     let parts = use_context::<Parts>().ok_or(AppError::Unavailable)?;
     if !csrf::same_origin_request(
         &parts,
-        state.config.cookie_secure,
-        state.config.site.public_url.as_ref(),
+        state.config.presentation.site.cookie_secure,
+        state.config.presentation.site.public_url.as_ref(),
     ) {
         tracing::warn!("refused a cross-site logout decision");
         if respond::is_plain_form_post() {
             respond::redirect(
                 &state
                     .config
+                    .presentation
                     .site
                     .path(&format!("/error?error={}", AppError::Forbidden.code())),
             );
@@ -90,17 +92,23 @@ pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> 
     }
     // Every cookie of our name is a candidate (bounded): one planted beside
     // ours, e.g. with `Path=/api`, must not block the decision.
-    let bindings = csrf::bindings_from(&parts, &state.config.site);
+    let bindings = csrf::bindings_from(&parts, &state.config.presentation.site);
     match flow::decide_with(&state, &ticket, &bindings, decision).await {
         Ok(next) => {
-            respond::redirect(&respond::location(&next, &state.config.site));
+            respond::redirect(&respond::location(&next, &state.config.presentation.site));
             Ok(())
         }
         // A failed CSRF check with an authentic ticket leads back to the prompt
         // (a fresh cookie and ticket), hydrated or not: never a dead end.
         Err(failure) if respond::is_plain_form_post() || failure.error == AppError::Forbidden => {
             // Our own pages, so under the base path.
-            respond::redirect(&state.config.site.path(&failure.fallback_location()));
+            respond::redirect(
+                &state
+                    .config
+                    .presentation
+                    .site
+                    .path(&failure.fallback_location()),
+            );
             Ok(())
         }
         Err(failure) => Err(failure.error),

@@ -16,8 +16,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;
 
+use crate::error::AppError;
 use crate::logout::challenge::LogoutChallenge;
-use crate::server::{config::Config, metrics::Metrics};
+use crate::server::{config::HydraConnection, metrics::Metrics};
 
 /// Hydra's `OAuth2Client`, as far as a logout page cares.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -78,17 +79,36 @@ impl std::fmt::Debug for LogoutRequest {
     }
 }
 
+/// Hydra's answer that a logout request is no longer there to be decided: the
+/// same two situations for all three logout calls, so the flow maps them to the
+/// user's error in one place (`From<Gone> for AppError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gone {
+    /// Unknown, or rejected earlier (404).
+    NotFound,
+    /// Hydra refused it as expired (401/403 `request_unauthorized`, stateless Hydra).
+    Expired,
+}
+
+impl From<Gone> for AppError {
+    fn from(gone: Gone) -> Self {
+        match gone {
+            Gone::NotFound => AppError::NotFound,
+            Gone::Expired => AppError::Expired,
+        }
+    }
+}
+
 /// Outcome of `getOAuth2LogoutRequest`.
 #[derive(Debug)]
 pub enum GetLogout {
     /// Waiting for the user's decision.
     Pending(Box<LogoutRequest>),
     /// The browser already completed this logout (410); `redirect_to` continues it.
-    Completed { redirect_to: Url },
-    /// Unknown, or rejected earlier (404).
-    NotFound,
-    /// Hydra refused it as expired (401 `request_unauthorized`, stateless Hydra).
-    Expired,
+    Completed {
+        redirect_to: Url,
+    },
+    Gone(Gone),
 }
 
 /// Outcome of `acceptOAuth2LogoutRequest`.
@@ -98,16 +118,14 @@ pub enum AcceptLogout {
     Accepted {
         redirect_to: Url,
     },
-    NotFound,
-    Expired,
+    Gone(Gone),
 }
 
 /// Outcome of `rejectOAuth2LogoutRequest`.
 #[derive(Debug)]
 pub enum RejectLogout {
     Rejected,
-    NotFound,
-    Expired,
+    Gone(Gone),
 }
 
 /// Outcome of `revokeOAuth2ConsentSessions` for one subject and client.
@@ -225,11 +243,14 @@ pub fn admin_http_client(
 }
 
 impl HydraAdmin {
-    pub fn new(config: &Config, metrics: Metrics) -> Result<Self, reqwest::Error> {
+    /// The client for the Hydra at `config`, recording into `metrics`.
+    ///
+    /// Errors: reqwest's, when its TLS backend cannot be initialised.
+    pub fn new(config: &HydraConnection, metrics: Metrics) -> Result<Self, reqwest::Error> {
         let http = admin_http_client(
             config.api_key.as_ref(),
-            config.hydra_connect_timeout,
-            config.hydra_timeout,
+            config.connect_timeout,
+            config.timeout,
         )?;
         Ok(HydraAdmin {
             http,
@@ -274,7 +295,8 @@ impl HydraAdmin {
                 return Err(HydraError::Status(status.as_u16()));
             }
             if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
-                self.common_status(status, &body)?;
+                // Our credentials refused: not ready. An expired challenge is an answer.
+                self.gone(status, &body)?;
             }
             match serde_json::from_slice::<ErrorBody>(&body) {
                 Ok(e) if !e.error.is_empty() => Ok(()),
@@ -364,8 +386,7 @@ impl HydraAdmin {
                 let redirect_to = self.resolve_public(&body.redirect_to)?;
                 Ok(GetLogout::Completed { redirect_to })
             }
-            StatusCode::NOT_FOUND => Ok(GetLogout::NotFound),
-            s => self.common_status(s, body).map(|()| GetLogout::Expired),
+            s => self.gone(s, body).map(GetLogout::Gone),
         }
     }
 
@@ -388,8 +409,7 @@ impl HydraAdmin {
                 let redirect_to = self.resolve_public(&body.redirect_to)?;
                 Ok(AcceptLogout::Accepted { redirect_to })
             }
-            StatusCode::NOT_FOUND => Ok(AcceptLogout::NotFound),
-            s => self.common_status(s, &body).map(|()| AcceptLogout::Expired),
+            s => self.gone(s, &body).map(AcceptLogout::Gone),
         }
     }
 
@@ -408,8 +428,7 @@ impl HydraAdmin {
             .await?;
         match status {
             StatusCode::NO_CONTENT | StatusCode::OK => Ok(RejectLogout::Rejected),
-            StatusCode::NOT_FOUND => Ok(RejectLogout::NotFound),
-            s => self.common_status(s, &body).map(|()| RejectLogout::Expired),
+            s => self.gone(s, &body).map(RejectLogout::Gone),
         }
     }
 
@@ -436,7 +455,7 @@ impl HydraAdmin {
             match status {
                 StatusCode::NO_CONTENT => Ok(RevokeConsent::Revoked),
                 StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
-                    self.common_status(status, &body)?;
+                    self.gone(status, &body)?;
                     // "request_unauthorized" belongs to logout challenges, not here.
                     Err(HydraError::Unauthorized)
                 }
@@ -446,16 +465,18 @@ impl HydraAdmin {
         .await
     }
 
-    /// Maps the statuses all three calls share. `Ok(())` means "expired".
-    fn common_status(&self, status: StatusCode, body: &[u8]) -> Result<(), HydraError> {
+    /// Maps the statuses the three logout calls share: 404 is
+    /// [`Gone::NotFound`], 401/403 with `request_unauthorized` (stateless Hydra:
+    /// the challenge's own expiry) is [`Gone::Expired`]; any other 401/403 is
+    /// about our credentials, anything else an unexpected status.
+    fn gone(&self, status: StatusCode, body: &[u8]) -> Result<Gone, HydraError> {
         let error = serde_json::from_slice::<ErrorBody>(body)
             .map(|b| b.error)
             .unwrap_or_default();
         match status {
-            // Stateless Hydra: the challenge's own expiry. Anything else on 401/403
-            // is about our credentials.
+            StatusCode::NOT_FOUND => Ok(Gone::NotFound),
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN if error == "request_unauthorized" => {
-                Ok(())
+                Ok(Gone::Expired)
             }
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(HydraError::Unauthorized),
             s => Err(HydraError::Status(s.as_u16())),

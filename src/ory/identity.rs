@@ -86,7 +86,11 @@ impl IdentityAdmin {
         let Some(identity) = &config.identity else {
             return Ok(None);
         };
-        let key = config.api_key.as_ref().filter(|_| identity.send_api_key);
+        let key = config
+            .hydra
+            .api_key
+            .as_ref()
+            .filter(|_| identity.send_api_key);
         Self::build(identity, key, metrics).map(Some)
     }
 

@@ -8,9 +8,26 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
-/// Where Hydra's admin API is and how to authenticate to it.
+/// The whole configuration, by concern. Built by [`Config::from_env`] (the
+/// binary) or [`Config::for_tests`] (tests, with the same defaults).
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Where Hydra's admin and public APIs are and how to reach them.
+    pub hydra: HydraConnection,
+    /// Where (and how) to read the signed-in person's identity, to show their
+    /// name instead of Hydra's `subject`. `None`: the subject is shown.
+    pub identity: Option<IdentityConfig>,
+    /// What the logout does and where "stay signed in" goes.
+    pub policy: LogoutPolicy,
+    /// How browsers reach this app and what the pages look like.
+    pub presentation: Presentation,
+    /// Running the process: listeners, connection bounds, keys shared by replicas.
+    pub operations: Operations,
+}
+
+/// Where Hydra's admin API is and how to authenticate to it.
+#[derive(Debug, Clone)]
+pub struct HydraConnection {
     /// Base URL of Hydra's admin API: `HYDRA_ADMIN_URL` (self-hosted, e.g.
     /// `http://127.0.0.1:4445`), or the Ory Network project URL from `ORY_SDK_URL`
     /// (e.g. `https://<slug>.projects.oryapis.com`) or `ORY_PROJECT_SLUG` (see
@@ -22,13 +39,19 @@ pub struct Config {
     pub public_url: Url,
     /// `ORY_API_KEY` (or `ORY_PAT`), sent as `Authorization: Bearer`. Never printed.
     pub api_key: Option<SecretString>,
+    /// Total time budget for one call to Hydra: `HYDRA_TIMEOUT_MS` (default 5000).
+    pub timeout: Duration,
+    /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
+    /// (default 2000).
+    pub connect_timeout: Duration,
+}
+
+/// What a decision does beyond Hydra's own behaviour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutPolicy {
     /// Where "stay signed in" goes when neither the relying party nor the client
     /// names a place: `HOME_URL` (http/https).
     pub home_url: Option<Url>,
-    /// Key material for sealing challenges into form tickets: `LOGOUT_UI_SECRET`
-    /// (at least 32 characters). Replicas must share it. When unset, a random
-    /// per-process secret is used and a warning logged.
-    pub ticket_secret: Option<SecretString>,
     /// Client ids whose RP-initiated logouts are accepted without asking:
     /// `SKIP_LOGOUT_CONSENT_CLIENTS` (comma-separated). Never applies to
     /// user-initiated logouts.
@@ -38,39 +61,62 @@ pub struct Config {
     /// them its access and refresh tokens (Hydra's `revokeOAuth2ConsentSessions`).
     /// Off: only the logout request is rejected, the app's tokens stay valid.
     pub app_only_revokes_consent: bool,
-    /// Whether the CSRF cookie is `Secure` (and `__Host-`/`__Secure-` prefixed):
-    /// `COOKIE_SECURE` (`true`/`false`); unset, whether `PUBLIC_URL` is https,
-    /// else whether `HYDRA_PUBLIC_URL` is. Same as `site.cookie_secure`.
-    pub cookie_secure: bool,
-    /// `Strict-Transport-Security: max-age=…; includeSubDomains` on every
-    /// response: `HSTS_MAX_AGE` (seconds). Unset: no header (usually the TLS
-    /// proxy's job).
-    pub hsts_max_age: Option<u64>,
+}
+
+impl Default for LogoutPolicy {
+    fn default() -> Self {
+        LogoutPolicy {
+            home_url: None,
+            skip_consent_clients: Vec::new(),
+            app_only_revokes_consent: true,
+        }
+    }
+}
+
+/// How browsers reach the app and what its pages look like.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Presentation {
+    /// Where this app is reached by browsers (`PUBLIC_URL`) and what follows
+    /// from it: the base path of every URL we generate and the CSRF cookie.
+    pub site: Site,
+    /// Operator branding, all optional: `BRAND_NAME`, `BRAND_LOGO_URL` (https URL
+    /// or a path on this server), `BRAND_PRIMARY_COLOR` (`#rrggbb`), `SUPPORT_URL`.
+    pub brand: Brand,
     /// Language when neither the relying party (`ui_locales`) nor the browser
     /// (`Accept-Language`) names a supported one: `DEFAULT_LOCALE` (en, de, fr,
     /// es, ja; default en).
     pub default_lang: crate::i18n::Lang,
-    /// Operator branding, all optional: `BRAND_NAME`, `BRAND_LOGO_URL` (https URL
-    /// or a path on this server), `BRAND_PRIMARY_COLOR` (`#rrggbb`), `SUPPORT_URL`.
-    pub brand: Brand,
+}
+
+/// Running the process.
+#[derive(Debug, Clone)]
+pub struct Operations {
+    /// Key material for sealing challenges into form tickets: `LOGOUT_UI_SECRET`
+    /// (at least 32 characters). Replicas must share it. When unset, a random
+    /// per-process secret is used and a warning logged.
+    pub ticket_secret: Option<SecretString>,
+    /// `Strict-Transport-Security: max-age=…; includeSubDomains` on every
+    /// response: `HSTS_MAX_AGE` (seconds). Unset: no header (usually the TLS
+    /// proxy's job).
+    pub hsts_max_age: Option<u64>,
     /// The separate listener for `/metrics`: `METRICS_ADDR` (default
     /// [`DEFAULT_METRICS_ADDR`], loopback only; `0.0.0.0:9464` for an in-cluster
     /// scraper; `off` for none). Never the main port, so metrics cannot leak
     /// through the public ingress (Ory's services keep them on the admin side too).
     pub metrics_addr: Option<std::net::SocketAddr>,
-    /// Where this app is reached by browsers (`PUBLIC_URL`) and what follows
-    /// from it: the base path of every URL we generate and the CSRF cookie.
-    pub site: Site,
     /// Bounds on client connections (`HTTP_*`).
     pub listen: Listen,
-    /// Total time budget for one call to Hydra: `HYDRA_TIMEOUT_MS` (default 5000).
-    pub hydra_timeout: Duration,
-    /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
-    /// (default 2000).
-    pub hydra_connect_timeout: Duration,
-    /// Where (and how) to read the signed-in person's identity, to show their
-    /// name instead of Hydra's `subject`. `None`: the subject is shown.
-    pub identity: Option<IdentityConfig>,
+}
+
+impl Default for Operations {
+    fn default() -> Self {
+        Operations {
+            ticket_secret: None,
+            hsts_max_age: None,
+            metrics_addr: DEFAULT_METRICS_ADDR.parse().ok(),
+            listen: Listen::default(),
+        }
+    }
 }
 
 /// The identity lookup (`GET {admin}/admin/identities/{subject}`, Ory Kratos'
@@ -226,23 +272,21 @@ impl Default for Listen {
 }
 
 /// Checks `PUBLIC_URL` and returns it with its base path.
-fn parse_public_url(raw: &str, problems: &mut Vec<String>) -> Option<(Url, String)> {
-    let url = parse_http_url("PUBLIC_URL", raw, problems)?;
+fn public_url(raw: &str) -> Result<(Url, String), String> {
+    let url = http_url("PUBLIC_URL")(raw)?;
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
-        problems.push("PUBLIC_URL must not carry a query, a fragment or credentials".into());
-        return None;
+        return Err("PUBLIC_URL must not carry a query, a fragment or credentials".into());
     }
     let base = url.path().trim_end_matches('/').to_owned();
     let safe = base
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/'));
     if !safe || base.contains("//") || base.split('/').any(|seg| seg == "." || seg == "..") {
-        problems.push(
+        return Err(
             "PUBLIC_URL's path may contain only letters, digits, - . _ ~ and single slashes".into(),
         );
-        return None;
     }
-    Some((url, base))
+    Ok((url, base))
 }
 
 /// How the pages present the operator's product.
@@ -259,39 +303,35 @@ impl Brand {
     fn from_env(env: &impl Env, problems: &mut Vec<String>) -> Brand {
         // leptos_meta writes <title> text unescaped (RCDATA): refuse markup characters
         // rather than rely on the renderer.
-        let name = env.get("BRAND_NAME").and_then(|n| {
+        let name = var(env, "BRAND_NAME", problems, |n| {
             if n.contains(['<', '>']) {
-                problems.push("BRAND_NAME must not contain < or >".into());
-                return None;
+                return Err("BRAND_NAME must not contain < or >".into());
             }
-            Some(n.trim().chars().take(60).collect())
+            Ok(n.trim().chars().take(60).collect())
         });
-        let logo_url = env.get("BRAND_LOGO_URL").and_then(|raw| {
+        let logo_url = var(env, "BRAND_LOGO_URL", problems, |raw| {
             let raw = raw.trim().to_owned();
             let ok = (raw.starts_with('/') && !raw.starts_with("//"))
                 || Url::parse(&raw).is_ok_and(|u| u.scheme() == "https" && u.host().is_some());
-            if !ok {
-                problems.push(
-                    "BRAND_LOGO_URL must be an https URL or a path on this server (the page's CSP allows no other images)"
-                        .into(),
-                );
+            if ok {
+                Ok(raw)
+            } else {
+                Err("BRAND_LOGO_URL must be an https URL or a path on this server (the page's CSP allows no other images)".into())
             }
-            ok.then_some(raw)
         });
-        let primary_color = env.get("BRAND_PRIMARY_COLOR").and_then(|raw| {
+        let primary_color = var(env, "BRAND_PRIMARY_COLOR", problems, |raw| {
             let c = raw.trim().to_ascii_lowercase();
             let ok = c.len() == 7
                 && c.starts_with('#')
                 && c.chars().skip(1).all(|ch| ch.is_ascii_hexdigit());
-            if !ok {
-                problems.push("BRAND_PRIMARY_COLOR must be a colour like #4338ca".into());
+            if ok {
+                Ok(c)
+            } else {
+                Err("BRAND_PRIMARY_COLOR must be a colour like #4338ca".into())
             }
-            ok.then_some(c)
         });
-        let support_url = env
-            .get("SUPPORT_URL")
-            .and_then(|raw| parse_http_url("SUPPORT_URL", &raw, problems))
-            .map(String::from);
+        let support_url =
+            var(env, "SUPPORT_URL", problems, http_url("SUPPORT_URL")).map(String::from);
         Brand {
             name,
             logo_url,
@@ -392,53 +432,63 @@ impl std::fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
-fn parse_http_url(name: &str, value: &str, problems: &mut Vec<String>) -> Option<Url> {
-    match Url::parse(value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
-        Ok(_) => {
-            problems.push(format!("{name} must be an absolute http(s) URL"));
-            None
-        }
-        Err(e) => {
-            problems.push(format!("{name} is not a valid URL ({e})"));
-            None
-        }
-    }
-}
-
-fn parse_millis(env: &impl Env, name: &str, default: u64, problems: &mut Vec<String>) -> Duration {
-    Duration::from_millis(parse_bounded(
-        env,
-        name,
-        default,
-        1..=120_000,
-        "milliseconds",
-        problems,
-    ))
-}
-
-fn parse_bounded(
+/// Reads the variable `name` and converts it with `parse`: the one way every
+/// variable is read. Unset (or blank) is `None`; a value `parse` refuses adds
+/// `parse`'s sentence (which names the variable) to `problems` and is `None`
+/// too, so reading goes on and every problem is reported at once.
+fn var<T>(
     env: &impl Env,
     name: &str,
-    default: u64,
-    range: std::ops::RangeInclusive<u64>,
-    unit: &str,
     problems: &mut Vec<String>,
-) -> u64 {
-    match env.get(name) {
-        None => default,
-        Some(v) => match v.trim().parse::<u64>() {
-            Ok(n) if range.contains(&n) => n,
-            _ => {
-                problems.push(format!(
-                    "{name} must be a number of {unit} between {} and {}",
-                    range.start(),
-                    range.end()
-                ));
-                default
-            }
-        },
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    let raw = env.get(name)?;
+    parse(&raw).map_err(|problem| problems.push(problem)).ok()
+}
+
+/// An absolute http(s) URL with a host.
+fn http_url(name: &str) -> impl Fn(&str) -> Result<Url, String> + '_ {
+    move |value| match Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
+        Ok(_) => Err(format!("{name} must be an absolute http(s) URL")),
+        Err(e) => Err(format!("{name} is not a valid URL ({e})")),
     }
+}
+
+/// `true`/`1` or `false`/`0`.
+fn boolean(name: &str) -> impl Fn(&str) -> Result<bool, String> + '_ {
+    move |value| match value.trim() {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(format!("{name} must be true or false")),
+    }
+}
+
+/// A whole number in `range`, in `unit`s.
+fn bounded<'a>(
+    name: &'a str,
+    range: std::ops::RangeInclusive<u64>,
+    unit: &'a str,
+) -> impl Fn(&str) -> Result<u64, String> + 'a {
+    move |value| match value.trim().parse::<u64>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{name} must be a number of {unit} between {} and {}",
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
+/// A time budget in milliseconds (1 to 120000), `default` when unset or invalid.
+fn millis(env: &impl Env, name: &str, default: u64, problems: &mut Vec<String>) -> Duration {
+    let ms = var(
+        env,
+        name,
+        problems,
+        bounded(name, 1..=120_000, "milliseconds"),
+    );
+    Duration::from_millis(ms.unwrap_or(default))
 }
 
 /// The identity lookup's settings: on with `KRATOS_ADMIN_URL`, or with Ory
@@ -449,13 +499,17 @@ fn identity_from_env(
     ory_network: bool,
     problems: &mut Vec<String>,
 ) -> Option<IdentityConfig> {
-    let explicit = env.get("KRATOS_ADMIN_URL");
-    let admin_url = match &explicit {
-        Some(k) => parse_http_url("KRATOS_ADMIN_URL", k, problems),
+    let admin_url = match env.get("KRATOS_ADMIN_URL") {
+        Some(_) => var(
+            env,
+            "KRATOS_ADMIN_URL",
+            problems,
+            http_url("KRATOS_ADMIN_URL"),
+        ),
         None if ory_network => hydra_admin.cloned(),
         None => None,
     };
-    let timeout = parse_millis(env, "IDENTITY_LOOKUP_TIMEOUT_MS", 300, problems);
+    let timeout = millis(env, "IDENTITY_LOOKUP_TIMEOUT_MS", 300, problems);
     let path_ok = |p: &str| {
         !p.is_empty()
             && p.len() <= 100
@@ -503,20 +557,29 @@ fn identity_from_env(
     })
 }
 
-impl Config {
-    /// Reads and validates the configuration.
-    pub fn from_env(env: &impl Env) -> Result<Config, ConfigErrors> {
-        let mut problems = Vec::new();
+/// [`HydraConnection`] as far as it could be read, and whether Ory Network
+/// is configured (which changes other defaults).
+struct HydraParts {
+    admin_url: Option<Url>,
+    public_url: Option<Url>,
+    api_key: Option<SecretString>,
+    ory_network: bool,
+    timeout: Duration,
+    connect_timeout: Duration,
+}
 
+/// Default of `HYDRA_TIMEOUT_MS`.
+const HYDRA_TIMEOUT_MS: u64 = 5_000;
+/// Default of `HYDRA_CONNECT_TIMEOUT_MS`.
+const HYDRA_CONNECT_TIMEOUT_MS: u64 = 2_000;
+
+impl HydraParts {
+    fn from_env(env: &impl Env, problems: &mut Vec<String>) -> HydraParts {
         let hydra_admin = env.get("HYDRA_ADMIN_URL");
         let ory_sdk = env.get("ORY_SDK_URL");
         let ory_slug = env.get("ORY_PROJECT_SLUG");
-        let sdk_url = ory_sdk
-            .as_deref()
-            .and_then(|o| parse_http_url("ORY_SDK_URL", o, &mut problems));
-        let slug_url = ory_slug
-            .as_deref()
-            .and_then(|s| project_url_from_slug(s).map_err(|e| problems.push(e)).ok());
+        let sdk_url = var(env, "ORY_SDK_URL", problems, http_url("ORY_SDK_URL"));
+        let slug_url = var(env, "ORY_PROJECT_SLUG", problems, project_url_from_slug);
         // Ory Network: ORY_SDK_URL and ORY_PROJECT_SLUG may both be given when they
         // name the same project.
         let ory_network = ory_sdk.is_some() || ory_slug.is_some();
@@ -533,7 +596,12 @@ impl Config {
             (None, None) => None,
         };
         let admin_url = match (&hydra_admin, ory_network) {
-            (Some(a), false) => parse_http_url("HYDRA_ADMIN_URL", a, &mut problems),
+            (Some(_), false) => var(
+                env,
+                "HYDRA_ADMIN_URL",
+                problems,
+                http_url("HYDRA_ADMIN_URL"),
+            ),
             (None, true) => project_url,
             (Some(_), true) => {
                 let ory = match (&ory_sdk, &ory_slug) {
@@ -556,7 +624,12 @@ impl Config {
         };
 
         let public_url = match env.get("HYDRA_PUBLIC_URL") {
-            Some(p) => parse_http_url("HYDRA_PUBLIC_URL", &p, &mut problems),
+            Some(_) => var(
+                env,
+                "HYDRA_PUBLIC_URL",
+                problems,
+                http_url("HYDRA_PUBLIC_URL"),
+            ),
             None if ory_network => admin_url.clone(),
             None => {
                 problems.push(
@@ -576,15 +649,13 @@ impl Config {
                 "ORY_API_KEY (or ORY_PAT) is required with ORY_SDK_URL / ORY_PROJECT_SLUG".into(),
             );
         }
-        let allow_key_over_http = match env.get("ALLOW_API_KEY_OVER_HTTP").as_deref().map(str::trim)
-        {
-            Some("true" | "1") => true,
-            Some("false" | "0") | None => false,
-            Some(_) => {
-                problems.push("ALLOW_API_KEY_OVER_HTTP must be true or false".into());
-                false
-            }
-        };
+        let allow_key_over_http = var(
+            env,
+            "ALLOW_API_KEY_OVER_HTTP",
+            problems,
+            boolean("ALLOW_API_KEY_OVER_HTTP"),
+        )
+        .unwrap_or(false);
         if let (Some(_), Some(url)) = (&api_key, &admin_url) {
             if url.scheme() == "http" && !is_loopback(url) && !allow_key_over_http {
                 problems.push(format!(
@@ -593,172 +664,215 @@ impl Config {
                 ));
             }
         }
-
-        let home_url = env
-            .get("HOME_URL")
-            .and_then(|h| parse_http_url("HOME_URL", &h, &mut problems));
-
-        let ticket_secret = match env.get("LOGOUT_UI_SECRET") {
-            Some(s) if s.chars().count() >= 32 => Some(SecretString::from(s)),
-            Some(_) => {
-                problems.push("LOGOUT_UI_SECRET must be at least 32 characters long".into());
-                None
-            }
-            None => None,
-        };
-
-        let skip_consent_clients = env
-            .get("SKIP_LOGOUT_CONSENT_CLIENTS")
-            .map(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-
-        let app_only_revokes_consent = match env
-            .get("APP_ONLY_REVOKES_CONSENT")
-            .as_deref()
-            .map(str::trim)
-        {
-            None | Some("true" | "1") => true,
-            Some("false" | "0") => false,
-            Some(_) => {
-                problems.push("APP_ONLY_REVOKES_CONSENT must be true or false".into());
-                true
-            }
-        };
-
-        let cookie_secure = match env.get("COOKIE_SECURE").as_deref().map(str::trim) {
-            Some("true" | "1") => Some(true),
-            Some("false" | "0") => Some(false),
-            Some(_) => {
-                problems.push("COOKIE_SECURE must be true or false".into());
-                None
-            }
-            None => None,
-        };
-
-        let site = env
-            .get("PUBLIC_URL")
-            .and_then(|raw| parse_public_url(raw.trim(), &mut problems));
-
-        let hsts_max_age = match env.get("HSTS_MAX_AGE") {
-            None => None,
-            Some(v) => match v.trim().parse::<u64>() {
-                Ok(secs) => Some(secs),
-                Err(_) => {
-                    problems.push("HSTS_MAX_AGE must be a number of seconds".into());
-                    None
-                }
-            },
-        };
-
-        let default_lang = match env.get("DEFAULT_LOCALE") {
-            None => crate::i18n::Lang::default(),
-            Some(tag) => crate::i18n::Lang::from_tag(&tag).unwrap_or_else(|| {
-                problems.push(format!(
-                    "DEFAULT_LOCALE must be one of {}",
-                    crate::i18n::SUPPORTED.join(", ")
-                ));
-                crate::i18n::Lang::default()
-            }),
-        };
-
-        let brand = Brand::from_env(env, &mut problems);
-
-        let metrics_raw = env
-            .get("METRICS_ADDR")
-            .unwrap_or_else(|| DEFAULT_METRICS_ADDR.to_owned());
-        let metrics_addr = match metrics_raw.trim() {
-            "off" => None,
-            a => match a.parse() {
-                Ok(addr) => Some(addr),
-                Err(_) => {
-                    problems
-                        .push("METRICS_ADDR must be an address like 0.0.0.0:9464, or off".into());
-                    None
-                }
-            },
-        };
-
-        let listen = Listen {
-            header_read_timeout: parse_millis(
+        HydraParts {
+            admin_url,
+            public_url,
+            api_key,
+            ory_network,
+            timeout: millis(env, "HYDRA_TIMEOUT_MS", HYDRA_TIMEOUT_MS, problems),
+            connect_timeout: millis(
                 env,
-                "HTTP_HEADER_READ_TIMEOUT_MS",
-                10_000,
-                &mut problems,
+                "HYDRA_CONNECT_TIMEOUT_MS",
+                HYDRA_CONNECT_TIMEOUT_MS,
+                problems,
             ),
-            request_timeout: parse_millis(env, "HTTP_REQUEST_TIMEOUT_MS", 30_000, &mut problems),
-            max_connections: usize::try_from(parse_bounded(
+        }
+    }
+}
+
+impl LogoutPolicy {
+    fn from_env(env: &impl Env, problems: &mut Vec<String>) -> LogoutPolicy {
+        let defaults = LogoutPolicy::default();
+        LogoutPolicy {
+            home_url: var(env, "HOME_URL", problems, http_url("HOME_URL")),
+            skip_consent_clients: env
+                .get("SKIP_LOGOUT_CONSENT_CLIENTS")
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or(defaults.skip_consent_clients),
+            app_only_revokes_consent: var(
                 env,
-                "HTTP_MAX_CONNECTIONS",
-                1024,
-                1..=1_000_000,
-                "connections",
-                &mut problems,
-            ))
-            .unwrap_or(1024),
-        };
+                "APP_ONLY_REVOKES_CONSENT",
+                problems,
+                boolean("APP_ONLY_REVOKES_CONSENT"),
+            )
+            .unwrap_or(defaults.app_only_revokes_consent),
+        }
+    }
+}
 
-        let hydra_timeout = parse_millis(env, "HYDRA_TIMEOUT_MS", 5_000, &mut problems);
-        let hydra_connect_timeout =
-            parse_millis(env, "HYDRA_CONNECT_TIMEOUT_MS", 2_000, &mut problems);
+impl Operations {
+    fn from_env(env: &impl Env, problems: &mut Vec<String>) -> Operations {
+        let defaults = Operations::default();
+        let listen_defaults = Listen::default();
+        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        Operations {
+            ticket_secret: var(env, "LOGOUT_UI_SECRET", problems, |s| {
+                if s.chars().count() >= 32 {
+                    Ok(SecretString::from(s.to_owned()))
+                } else {
+                    Err("LOGOUT_UI_SECRET must be at least 32 characters long".into())
+                }
+            }),
+            hsts_max_age: var(env, "HSTS_MAX_AGE", problems, |v| {
+                v.trim()
+                    .parse::<u64>()
+                    .map_err(|_| "HSTS_MAX_AGE must be a number of seconds".into())
+            }),
+            metrics_addr: match var(env, "METRICS_ADDR", problems, |a| match a.trim() {
+                "off" => Ok(None),
+                a => a.parse().map(Some).map_err(|_| {
+                    "METRICS_ADDR must be an address like 0.0.0.0:9464, or off".into()
+                }),
+            }) {
+                Some(addr) => addr,
+                None if env.get("METRICS_ADDR").is_some() => None,
+                None => defaults.metrics_addr,
+            },
+            listen: Listen {
+                header_read_timeout: millis(
+                    env,
+                    "HTTP_HEADER_READ_TIMEOUT_MS",
+                    ms(listen_defaults.header_read_timeout),
+                    problems,
+                ),
+                request_timeout: millis(
+                    env,
+                    "HTTP_REQUEST_TIMEOUT_MS",
+                    ms(listen_defaults.request_timeout),
+                    problems,
+                ),
+                max_connections: var(
+                    env,
+                    "HTTP_MAX_CONNECTIONS",
+                    problems,
+                    bounded("HTTP_MAX_CONNECTIONS", 1..=1_000_000, "connections"),
+                )
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(listen_defaults.max_connections),
+            },
+        }
+    }
+}
 
-        // Whether browsers reach us over https: PUBLIC_URL says so; without it,
-        // COOKIE_SECURE; without both, Hydra's public URL's scheme (the
-        // historical default: this app usually shares Hydra's host and proxy).
-        let https_public = site.as_ref().map(|(u, _)| u.scheme() == "https");
-        let cookie_secure = match (cookie_secure, https_public) {
-            (Some(true), Some(false)) => {
-                problems.push(
-                    "COOKIE_SECURE=true contradicts an http PUBLIC_URL: browsers would drop the cookie"
-                        .into(),
-                );
-                None
-            }
-            (Some(explicit), _) => Some(explicit),
-            (None, Some(https)) => Some(https),
-            (None, None) => public_url.as_ref().map(|u| u.scheme() == "https"),
-        };
-        if hsts_max_age.is_some() && cookie_secure == Some(false) {
+/// The site (`PUBLIC_URL`, `COOKIE_SECURE`) and whether its cookie is `Secure`
+/// (`None` when that cannot be told, or was contradicted).
+fn site_from_env(
+    env: &impl Env,
+    hydra_public: Option<&Url>,
+    problems: &mut Vec<String>,
+) -> (Site, Option<bool>) {
+    let cookie_secure = var(env, "COOKIE_SECURE", problems, boolean("COOKIE_SECURE"));
+    let site = var(env, "PUBLIC_URL", problems, |raw| public_url(raw.trim()));
+    // Whether browsers reach us over https: PUBLIC_URL says so; without it,
+    // COOKIE_SECURE; without both, Hydra's public URL's scheme (the
+    // historical default: this app usually shares Hydra's host and proxy).
+    let https_public = site.as_ref().map(|(u, _)| u.scheme() == "https");
+    let cookie_secure = match (cookie_secure, https_public) {
+        (Some(true), Some(false)) => {
+            problems.push(
+                "COOKIE_SECURE=true contradicts an http PUBLIC_URL: browsers would drop the cookie"
+                    .into(),
+            );
+            None
+        }
+        (Some(explicit), _) => Some(explicit),
+        (None, Some(https)) => Some(https),
+        (None, None) => hydra_public.map(|u| u.scheme() == "https"),
+    };
+    let (public_url, base_path) = site.unzip();
+    let site = Site {
+        public_url,
+        base_path: base_path.unwrap_or_default(),
+        cookie_secure: cookie_secure.unwrap_or(false),
+    };
+    (site, cookie_secure)
+}
+
+impl Config {
+    /// Reads and validates the configuration.
+    ///
+    /// # Errors
+    /// Every problem found, one sentence each naming its variable.
+    pub fn from_env(env: &impl Env) -> Result<Config, ConfigErrors> {
+        let mut problems = Vec::new();
+        let hydra = HydraParts::from_env(env, &mut problems);
+        let policy = LogoutPolicy::from_env(env, &mut problems);
+        let operations = Operations::from_env(env, &mut problems);
+        let (site, cookie_secure) = site_from_env(env, hydra.public_url.as_ref(), &mut problems);
+        if operations.hsts_max_age.is_some() && cookie_secure == Some(false) {
             problems.push(
                 "HSTS_MAX_AGE needs an https PUBLIC_URL (or COOKIE_SECURE=true): browsers ignore HSTS over http"
                     .into(),
             );
         }
-        let (site_url, base_path) = site.unzip();
-        let site = Site {
-            public_url: site_url,
-            base_path: base_path.unwrap_or_default(),
-            cookie_secure: cookie_secure.unwrap_or(false),
+        let presentation = Presentation {
+            site,
+            brand: Brand::from_env(env, &mut problems),
+            default_lang: var(env, "DEFAULT_LOCALE", &mut problems, |tag| {
+                crate::i18n::Lang::from_tag(tag).ok_or_else(|| {
+                    format!(
+                        "DEFAULT_LOCALE must be one of {}",
+                        crate::i18n::SUPPORTED.join(", ")
+                    )
+                })
+            })
+            .unwrap_or_default(),
         };
+        let identity = identity_from_env(
+            env,
+            hydra.admin_url.as_ref(),
+            hydra.ory_network,
+            &mut problems,
+        );
 
-        let identity = identity_from_env(env, admin_url.as_ref(), ory_network, &mut problems);
-
-        match (admin_url, public_url) {
+        match (hydra.admin_url, hydra.public_url) {
             (Some(admin_url), Some(public_url)) if problems.is_empty() => Ok(Config {
-                cookie_secure: site.cookie_secure,
-                site,
-                listen,
-                admin_url,
-                public_url,
-                api_key,
-                home_url,
-                ticket_secret,
-                skip_consent_clients,
-                app_only_revokes_consent,
-                hsts_max_age,
-                default_lang,
-                brand,
-                metrics_addr,
-                hydra_timeout,
-                hydra_connect_timeout,
+                hydra: HydraConnection {
+                    admin_url,
+                    public_url,
+                    api_key: hydra.api_key,
+                    timeout: hydra.timeout,
+                    connect_timeout: hydra.connect_timeout,
+                },
                 identity,
+                policy,
+                presentation,
+                operations,
             }),
             _ => Err(ConfigErrors(problems)),
+        }
+    }
+
+    /// A valid configuration for tests: Hydra at `admin_url` and `public_url`,
+    /// everything else at the defaults [`Config::from_env`] gives when only
+    /// `HYDRA_ADMIN_URL` and `HYDRA_PUBLIC_URL` are set (checked by a unit test).
+    /// Tests change the fields they need.
+    pub fn for_tests(admin_url: Url, public_url: Url) -> Config {
+        let cookie_secure = public_url.scheme() == "https";
+        Config {
+            hydra: HydraConnection {
+                admin_url,
+                public_url,
+                api_key: None,
+                timeout: Duration::from_millis(HYDRA_TIMEOUT_MS),
+                connect_timeout: Duration::from_millis(HYDRA_CONNECT_TIMEOUT_MS),
+            },
+            identity: None,
+            policy: LogoutPolicy::default(),
+            presentation: Presentation {
+                site: Site {
+                    cookie_secure,
+                    ..Site::default()
+                },
+                ..Presentation::default()
+            },
+            operations: Operations::default(),
         }
     }
 }
@@ -773,10 +887,11 @@ impl Config {
     /// `/logout` counts.
     pub fn loop_warnings(&self) -> Vec<String> {
         let mut candidates: Vec<(&str, Url)> = Vec::new();
-        if let Some(home) = &self.home_url {
+        if let Some(home) = &self.policy.home_url {
             candidates.push(("HOME_URL", home.clone()));
         }
         if let Some(support) = self
+            .presentation
             .brand
             .support_url
             .as_deref()
@@ -799,19 +914,17 @@ impl Config {
         let path = url.path().trim_end_matches('/');
         let hydra_logout = format!(
             "{}/oauth2/sessions/logout",
-            self.public_url.path().trim_end_matches('/')
+            self.hydra.public_url.path().trim_end_matches('/')
         );
-        if url.origin() == self.public_url.origin() && path == hydra_logout {
+        if url.origin() == self.hydra.public_url.origin() && path == hydra_logout {
             return Some("Hydra's /oauth2/sessions/logout sends browsers to urls.logout");
         }
-        let ours = match &self.site.public_url {
+        let site = &self.presentation.site;
+        let ours = match &site.public_url {
             Some(site) => url.origin() == site.origin(),
             None => true,
         };
-        let own_paths = [
-            self.site.path("/logout"),
-            self.site.path("/api/logout/decide"),
-        ];
+        let own_paths = [site.path("/logout"), site.path("/api/logout/decide")];
         (ours && own_paths.iter().any(|p| p == path)).then_some("this app's own logout page")
     }
 }

@@ -15,7 +15,7 @@ use axum::{extract::State, response::IntoResponse, Json};
 use http::StatusCode;
 use serde_json::json;
 
-use super::state::AppState;
+use crate::ory::hydra::HydraAdmin;
 
 /// How long a readiness answer is reused.
 pub const READY_CACHE: Duration = Duration::from_secs(2);
@@ -51,8 +51,12 @@ pub async fn alive() -> impl IntoResponse {
     Json(json!({ "status": "ok" }))
 }
 
-pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
-    let ok = state.readiness.get_or_check(|| state.hydra.probe()).await;
+/// `GET /health/ready`: 200 when Hydra's admin API answers us, else 503.
+pub async fn ready(
+    State(readiness): State<Readiness>,
+    State(hydra): State<HydraAdmin>,
+) -> impl IntoResponse {
+    let ok = readiness.get_or_check(|| hydra.probe()).await;
     if ok {
         (StatusCode::OK, Json(json!({ "status": "ok" })))
     } else {

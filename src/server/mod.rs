@@ -44,7 +44,7 @@ pub fn leptos_options() -> Result<LeptosOptions, String> {
 
 /// Builds the state from configuration. Fails only on startup problems.
 pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, String> {
-    let tickets = match &config.ticket_secret {
+    let tickets = match &config.operations.ticket_secret {
         Some(secret) => TicketKey::from_secret(secret),
         None => {
             tracing::warn!(
@@ -54,7 +54,7 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
         }
     };
     let metrics = metrics::Metrics::new().map_err(|e| format!("could not set up metrics: {e}"))?;
-    let hydra = HydraAdmin::new(&config, metrics.clone())
+    let hydra = HydraAdmin::new(&config.hydra, metrics.clone())
         .map_err(|e| format!("could not build the HTTP client: {e}"))?;
     let identity = identity::IdentityAdmin::new(&config, metrics.clone())
         .map_err(|e| format!("could not build the HTTP client: {e}"))?;
@@ -97,10 +97,10 @@ pub fn router(state: AppState) -> Router {
         )
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(not_found);
-    let app = api_errors::apply(app, state.config.site.clone()).layer(
+    let app = api_errors::apply(app, state.config.presentation.site.clone()).layer(
         axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::count_requests),
     );
-    let hsts = headers::Hsts::from_max_age(state.config.hsts_max_age);
+    let hsts = headers::Hsts::from_max_age(state.config.operations.hsts_max_age);
     telemetry::apply(headers::apply(limits::apply(app), hsts)).with_state(state)
 }
 
@@ -128,7 +128,7 @@ async fn brand_css(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    match state.config.brand.stylesheet() {
+    match state.config.presentation.brand.stylesheet() {
         Some(css) => (
             [
                 (http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
@@ -184,12 +184,12 @@ pub async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Some(metrics_addr) = state.config.metrics_addr {
+    if let Some(metrics_addr) = state.config.operations.metrics_addr {
         match tokio::net::TcpListener::bind(metrics_addr).await {
             Ok(l) => {
                 tracing::info!(%metrics_addr, "metrics listening");
                 let metrics = metrics_router(state.clone());
-                let listen = state.config.listen.clone();
+                let listen = state.config.operations.listen.clone();
                 // Ends with the process; it holds no request worth draining.
                 tokio::spawn(async move {
                     serve::serve(l, metrics, &listen, std::future::pending()).await
@@ -210,7 +210,7 @@ pub async fn run() -> ExitCode {
         }
     }
     tracing::info!(%addr, "listening");
-    let listen = state.config.listen.clone();
+    let listen = state.config.operations.listen.clone();
     serve::serve(listener, router(state), &listen, shutdown_signal()).await;
     ExitCode::SUCCESS
 }

@@ -16,7 +16,7 @@ use hydra_logout_ui::{
         ssr::flow::{self, Next, PromptStep},
         Decision,
     },
-    ory::hydra::GetLogout,
+    ory::hydra::{GetLogout, Gone},
     server::state::AppState,
 };
 use serde_json::{json, Value};
@@ -380,7 +380,7 @@ async fn a_client_id_that_contradicts_the_id_token_is_refused() {
             .get_logout_request(&LogoutChallenge::parse(&challenge).unwrap())
             .await
             .unwrap(),
-        GetLogout::NotFound
+        GetLogout::Gone(Gone::NotFound)
     ));
     assert!(rp.login_is_skipped().await, "Hydra's session is kept");
 

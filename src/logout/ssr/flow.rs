@@ -4,18 +4,48 @@
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 use url::Url;
 
+use axum::extract::FromRef;
+
 use super::{
+    decisions::Decisions,
     go_query,
-    ticket::{Binding, TicketError},
+    ticket::{Binding, TicketError, TicketKey},
 };
-use crate::ory::hydra::{
-    AcceptLogout, GetLogout, HydraError, LogoutRequest, OAuth2Client, RejectLogout,
+use crate::ory::{
+    hydra::{
+        AcceptLogout, GetLogout, Gone, HydraAdmin, HydraError, LogoutRequest, OAuth2Client,
+        RejectLogout,
+    },
+    identity::IdentityAdmin,
 };
-use crate::server::state::AppState;
+use crate::server::{config::LogoutPolicy, metrics::Metrics};
 use crate::{
     error::AppError,
+    i18n::Lang,
     logout::{challenge::LogoutChallenge, AppInfo, Decision, LogoutPrompt},
 };
+
+/// What the logout flow uses, and nothing else: taken from the application's
+/// state with [`FromRef`] (`server::state`), so the flow's entry points accept
+/// any state a `Flow` can be taken from (the whole `AppState`, or a `Flow`).
+/// Cheap to clone (shared handles; the policy is a few strings).
+#[derive(Clone)]
+pub struct Flow {
+    /// Hydra's admin API.
+    pub hydra: HydraAdmin,
+    /// The identity lookup for display names; `None` when not configured.
+    pub identity: Option<IdentityAdmin>,
+    /// Seals challenges into form tickets.
+    pub tickets: TicketKey,
+    /// Decisions on one challenge run one at a time (`logout::ssr::decisions`).
+    pub decisions: Decisions,
+    /// Where decisions and Hydra calls are counted.
+    pub metrics: Metrics,
+    /// `HOME_URL`, `SKIP_LOGOUT_CONSENT_CLIENTS`, `APP_ONLY_REVOKES_CONSENT`.
+    pub policy: LogoutPolicy,
+    /// `DEFAULT_LOCALE`: the prompt's language when nothing else names one.
+    pub default_lang: Lang,
+}
 
 /// What to do with a `GET /logout`.
 #[derive(Debug)]
@@ -114,11 +144,10 @@ fn is_expired(req: &LogoutRequest) -> bool {
     parse_time(req.expires_at.as_deref()).is_some_and(|t| t <= OffsetDateTime::now_utc())
 }
 
-fn should_skip(state: &AppState, req: &LogoutRequest) -> bool {
+fn should_skip(policy: &LogoutPolicy, req: &LogoutRequest) -> bool {
     // A user-initiated (or crafted) link must never sign anyone out silently.
     initiating_client(req).is_some_and(|c| {
-        c.skip_logout_consent == Some(true)
-            || state.config.skip_consent_clients.contains(&c.client_id)
+        c.skip_logout_consent == Some(true) || policy.skip_consent_clients.contains(&c.client_id)
     })
 }
 
@@ -236,18 +265,17 @@ const STAYED: &str = "/stayed";
 /// Where "only {App}" sends the user after Hydra rejected the logout: the app's
 /// registered post-logout address (with `state`), else its `client_uri`
 /// (http/https), else `HOME_URL`, else our own page. Never a URL from the form.
-pub fn app_only_location(state: &AppState, req: &LogoutRequest) -> Next {
+pub fn app_only_location(policy: &LogoutPolicy, req: &LogoutRequest) -> Next {
     registered_return_address(req)
         .or_else(|| initiating_client(req).and_then(|c| safe_http_url(c.client_uri.as_deref())))
-        .or_else(|| state.config.home_url.clone())
+        .or_else(|| policy.home_url.clone())
         .map_or(Next::Own(SIGNED_OUT_OF_APP), Next::External)
 }
 
 /// Where "cancel" sends the user after a user-initiated logout: `HOME_URL`, else
 /// our own page. Never anything from `request_url`: nobody registered it.
-pub fn cancel_location(state: &AppState) -> Next {
-    state
-        .config
+pub fn cancel_location(policy: &LogoutPolicy) -> Next {
+    policy
         .home_url
         .clone()
         .map_or(Next::Own(STAYED), Next::External)
@@ -256,19 +284,19 @@ pub fn cancel_location(state: &AppState) -> Next {
 /// Where to start over after expiry: the original `request_url` when it carries no
 /// ID token (user-initiated logouts, the only ones Hydra v2.3 sets an expiry on),
 /// else Hydra's bare logout endpoint. Both re-create a request at Hydra.
-fn restart_url(state: &AppState, req: Option<&LogoutRequest>) -> Url {
+fn restart_url(hydra: &HydraAdmin, req: Option<&LogoutRequest>) -> Url {
     let original = req
         .and_then(|r| r.request_url.as_deref())
-        .and_then(|raw| state.hydra.resolve_public(raw).ok())
+        .and_then(|raw| hydra.resolve_public(raw).ok())
         .filter(|u| !u.query_pairs().any(|(k, _)| k == "id_token_hint"));
-    original.unwrap_or_else(|| bare_end_session_url(state))
+    original.unwrap_or_else(|| bare_end_session_url(hydra))
 }
 
 /// Hydra's end-session endpoint without parameters,
 /// `{HYDRA_PUBLIC_URL}/oauth2/sessions/logout` (path prefix kept): a user-initiated
 /// logout, which Hydra sends to our prompt, so nothing happens without a confirmation.
-pub fn bare_end_session_url(state: &AppState) -> Url {
-    let mut bare = state.hydra.public_url().clone();
+pub fn bare_end_session_url(hydra: &HydraAdmin) -> Url {
+    let mut bare = hydra.public_url().clone();
     let path = format!(
         "{}/oauth2/sessions/logout",
         bare.path().trim_end_matches('/')
@@ -283,8 +311,8 @@ pub fn bare_end_session_url(state: &AppState) -> Url {
 /// initiating app only), `cancelled` (user-initiated logout cancelled), `skipped`
 /// (accepted without asking, by policy), `inconsistent` (refused: `client_id`
 /// mismatch).
-fn audit(state: &AppState, req: &LogoutRequest, outcome: &'static str) {
-    state.metrics.decision(outcome);
+fn audit(metrics: &Metrics, req: &LogoutRequest, outcome: &'static str) {
+    metrics.decision(outcome);
     // Plain `&str` values, never `%`: the default format writes them quoted and
     // escaped (a newline in a subject cannot start a forged line), JSON escapes
     // them anyway. `sid` and `request_id` let an operator correlate the decision.
@@ -304,16 +332,16 @@ fn audit(state: &AppState, req: &LogoutRequest, outcome: &'static str) {
 /// pressed on it later, and returns the error page's error. Hydra's session is
 /// kept: nothing the user did not ask for is signed out.
 async fn refuse_inconsistent(
-    state: &AppState,
+    flow: &Flow,
     challenge: &LogoutChallenge,
     req: &LogoutRequest,
 ) -> AppError {
-    match state.hydra.reject_logout_request(challenge).await {
-        Ok(RejectLogout::Rejected | RejectLogout::NotFound) => {
-            audit(state, req, "inconsistent");
+    match flow.hydra.reject_logout_request(challenge).await {
+        Ok(RejectLogout::Rejected | RejectLogout::Gone(Gone::NotFound)) => {
+            audit(&flow.metrics, req, "inconsistent");
             AppError::Inconsistent
         }
-        Ok(RejectLogout::Expired) => AppError::Expired,
+        Ok(RejectLogout::Gone(Gone::Expired)) => AppError::Expired,
         Err(e) => fault("reject", e),
     }
 }
@@ -332,12 +360,15 @@ pub enum Intent {
 ///
 /// `binding` is the browser's CSRF cookie value the ticket gets sealed to.
 /// `accept_language` is the browser's header, for choosing the page language.
-pub async fn prompt(
-    state: &AppState,
+pub async fn prompt<S>(
+    state: &S,
     raw_challenge: &str,
     binding: &Binding,
     accept_language: Option<&str>,
-) -> Result<PromptStep, AppError> {
+) -> Result<PromptStep, AppError>
+where
+    Flow: FromRef<S>,
+{
     prompt_for(
         state,
         raw_challenge,
@@ -349,15 +380,19 @@ pub async fn prompt(
 }
 
 /// [`prompt`] for a given [`Intent`]: a look-only request never accepts.
-pub async fn prompt_for(
-    state: &AppState,
+pub async fn prompt_for<S>(
+    state: &S,
     raw_challenge: &str,
     binding: &Binding,
     accept_language: Option<&str>,
     intent: Intent,
-) -> Result<PromptStep, AppError> {
+) -> Result<PromptStep, AppError>
+where
+    Flow: FromRef<S>,
+{
+    let flow = &Flow::from_ref(state);
     let challenge = LogoutChallenge::parse(raw_challenge).ok_or(AppError::BadRequest)?;
-    let req = match state
+    let req = match flow
         .hydra
         .get_logout_request(&challenge)
         .await
@@ -365,45 +400,46 @@ pub async fn prompt_for(
     {
         GetLogout::Pending(req) => req,
         GetLogout::Completed { redirect_to } => return Ok(PromptStep::Redirect(redirect_to)),
-        GetLogout::NotFound => return Err(AppError::NotFound),
-        GetLogout::Expired => return Ok(PromptStep::Expired(restart_url(state, None))),
+        GetLogout::Gone(Gone::Expired) => {
+            return Ok(PromptStep::Expired(restart_url(&flow.hydra, None)))
+        }
+        GetLogout::Gone(gone) => return Err(gone.into()),
     };
     if is_expired(&req) {
-        return Ok(PromptStep::Expired(restart_url(state, Some(&req))));
+        return Ok(PromptStep::Expired(restart_url(&flow.hydra, Some(&req))));
     }
     if is_inconsistent(&req) {
         // Refusing rejects at Hydra: only for a real navigation.
         return Err(match intent {
-            Intent::Navigation => refuse_inconsistent(state, &challenge, &req).await,
+            Intent::Navigation => refuse_inconsistent(flow, &challenge, &req).await,
             Intent::LookOnly => AppError::Inconsistent,
         });
     }
-    if intent == Intent::Navigation && should_skip(state, &req) {
-        return match state
+    if intent == Intent::Navigation && should_skip(&flow.policy, &req) {
+        return match flow
             .hydra
             .accept_logout_request(&challenge)
             .await
             .map_err(|e| fault("accept", e))?
         {
             AcceptLogout::Accepted { redirect_to } => {
-                audit(state, &req, "skipped");
+                audit(&flow.metrics, &req, "skipped");
                 Ok(PromptStep::Redirect(redirect_to))
             }
-            AcceptLogout::NotFound => Err(AppError::NotFound),
-            AcceptLogout::Expired => Err(AppError::Expired),
+            AcceptLogout::Gone(gone) => Err(gone.into()),
         };
     }
-    let ticket = state.tickets.seal(&challenge, binding).ok_or_else(|| {
+    let ticket = flow.tickets.seal(&challenge, binding).ok_or_else(|| {
         tracing::error!("could not seal a ticket (no randomness?)");
         AppError::Unavailable
     })?;
     let lang = crate::i18n::negotiate(
         request_param(&req, "ui_locales").as_deref(),
         accept_language,
-        state.config.default_lang,
+        flow.default_lang,
     );
     // Bounded, and never an error: without a name the page shows the subject.
-    let person = match &state.identity {
+    let person = match &flow.identity {
         Some(identity) => identity.lookup(&req.subject).await,
         None => None,
     };
@@ -414,19 +450,22 @@ pub async fn prompt_for(
         person,
         expires_in_minutes: minutes_left(&req, OffsetDateTime::now_utc()),
         app: initiating_client(&req).map(app_info),
-        app_only_revokes: state.config.app_only_revokes_consent,
+        app_only_revokes: flow.policy.app_only_revokes_consent,
     }))
 }
 
 /// `POST` of the prompt's form. Returns where the browser goes next.
 ///
 /// `binding` is the CSRF cookie the browser sent with the form, if any.
-pub async fn decide(
-    state: &AppState,
+pub async fn decide<S>(
+    state: &S,
     ticket: &str,
     binding: Option<&Binding>,
     decision: Decision,
-) -> Result<Next, DecideFailure> {
+) -> Result<Next, DecideFailure>
+where
+    Flow: FromRef<S>,
+{
     let bindings = binding.map(std::slice::from_ref).unwrap_or_default();
     decide_with(state, ticket, bindings, decision).await
 }
@@ -435,13 +474,17 @@ pub async fn decide(
 /// if it was sealed for any of them). A ticket that is authentic but not this
 /// browser's, or too old, still names its challenge, so the failure leads back
 /// to the prompt rather than to a dead end.
-pub async fn decide_with(
-    state: &AppState,
+pub async fn decide_with<S>(
+    state: &S,
     ticket: &str,
     bindings: &[Binding],
     decision: Decision,
-) -> Result<Next, DecideFailure> {
-    let challenge = state
+) -> Result<Next, DecideFailure>
+where
+    Flow: FromRef<S>,
+{
+    let flow = &Flow::from_ref(state);
+    let challenge = flow
         .tickets
         .open_any(ticket, bindings)
         .map_err(|e| match e {
@@ -458,15 +501,15 @@ pub async fn decide_with(
 
     // One decision per challenge at a time in this process, and an accept here is
     // final: a second, different choice must neither revive nor undo it.
-    let _turn = state.decisions.turn(&challenge).await;
-    if let Some(redirect_to) = state.decisions.accepted(&challenge) {
+    let _turn = flow.decisions.turn(&challenge).await;
+    if let Some(redirect_to) = flow.decisions.accepted(&challenge) {
         return Ok(Next::External(redirect_to));
     }
 
     // Re-read before acting: a request Hydra reports as rejected or unknown must
     // never be accepted by us (Hydra would revive it), and "stay signed in" needs
     // the relying party's return address.
-    let req = match state
+    let req = match flow
         .hydra
         .get_logout_request(&challenge)
         .await
@@ -475,31 +518,29 @@ pub async fn decide_with(
         GetLogout::Pending(req) => req,
         // Already signed out (e.g. a back-button resubmit): continue where Hydra says.
         GetLogout::Completed { redirect_to } => return Ok(Next::External(redirect_to)),
-        GetLogout::NotFound => return Err(fail(AppError::NotFound)),
-        GetLogout::Expired => return Err(fail(AppError::Expired)),
+        GetLogout::Gone(gone) => return Err(fail(gone.into())),
     };
     if is_expired(&req) {
         return Err(fail(AppError::Expired));
     }
 
     if is_inconsistent(&req) {
-        return Err(fail(refuse_inconsistent(state, &challenge, &req).await));
+        return Err(fail(refuse_inconsistent(flow, &challenge, &req).await));
     }
 
     match (decision, initiating_client(&req)) {
-        (Decision::Accept, _) => match state
+        (Decision::Accept, _) => match flow
             .hydra
             .accept_logout_request(&challenge)
             .await
             .map_err(|e| fail(fault("accept", e)))?
         {
             AcceptLogout::Accepted { redirect_to } => {
-                audit(state, &req, "accepted");
-                state.decisions.remember_accepted(&challenge, &redirect_to);
+                audit(&flow.metrics, &req, "accepted");
+                flow.decisions.remember_accepted(&challenge, &redirect_to);
                 Ok(Next::External(redirect_to))
             }
-            AcceptLogout::NotFound => Err(fail(AppError::NotFound)),
-            AcceptLogout::Expired => Err(fail(AppError::Expired)),
+            AcceptLogout::Gone(gone) => Err(fail(gone.into())),
         },
         // "Only {App}": the app has dropped its own session already; end its
         // tokens, keep the single sign-on session. Revocation comes first and is
@@ -507,47 +548,45 @@ pub async fn decide_with(
         // failure of either step the same choice can be sent again and redoes
         // exactly what is missing. Never reported as done when it was not.
         (Decision::Reject, Some(client)) => {
-            if state.config.app_only_revokes_consent {
-                state
-                    .hydra
+            if flow.policy.app_only_revokes_consent {
+                flow.hydra
                     .revoke_consent_sessions(&req.subject, &client.client_id)
                     .await
                     .map_err(|e| fail(fault("revoke_consent", e)))?;
             }
-            reject(state, &challenge, &req, "app_only")
+            reject(flow, &challenge, &req, "app_only")
                 .await
                 .map_err(fail)?;
-            Ok(app_only_location(state, &req))
+            Ok(app_only_location(&flow.policy, &req))
         }
         // "Cancel" of a logout the user started: nothing changes.
         (Decision::Reject, None) => {
-            reject(state, &challenge, &req, "cancelled")
+            reject(flow, &challenge, &req, "cancelled")
                 .await
                 .map_err(fail)?;
-            Ok(cancel_location(state))
+            Ok(cancel_location(&flow.policy))
         }
     }
 }
 
 /// `rejectOAuth2LogoutRequest`, audited as `outcome` when done.
 async fn reject(
-    state: &AppState,
+    flow: &Flow,
     challenge: &LogoutChallenge,
     req: &LogoutRequest,
     outcome: &'static str,
 ) -> Result<(), AppError> {
-    match state
+    match flow
         .hydra
         .reject_logout_request(challenge)
         .await
         .map_err(|e| fault("reject", e))?
     {
         RejectLogout::Rejected => {
-            audit(state, req, outcome);
+            audit(&flow.metrics, req, outcome);
             Ok(())
         }
-        RejectLogout::NotFound => Err(AppError::NotFound),
-        RejectLogout::Expired => Err(AppError::Expired),
+        RejectLogout::Gone(gone) => Err(gone.into()),
     }
 }
 

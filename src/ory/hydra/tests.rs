@@ -10,7 +10,7 @@ use axum::{body::Body, extract::Request, response::Response, Router};
 use secrecy::SecretString;
 
 use super::*;
-use crate::server::metrics::Metrics;
+use crate::server::{config::Config, metrics::Metrics};
 
 /// Method, URI and `Authorization` header of one request the stub received.
 type SeenRequest = (String, String, Option<String>);
@@ -61,30 +61,19 @@ async fn stub_failing_first(
     (Url::parse(&format!("http://{addr}/")).unwrap(), seen)
 }
 
-fn config(admin: &Url, key: Option<&str>) -> Config {
-    Config {
-        admin_url: admin.clone(),
-        public_url: Url::parse("http://hydra.test:4444/").unwrap(),
-        api_key: key.map(|k| SecretString::from(k.to_owned())),
-        home_url: None,
-        ticket_secret: None,
-        skip_consent_clients: Vec::new(),
-        app_only_revokes_consent: true,
-        cookie_secure: false,
-        hsts_max_age: None,
-        default_lang: crate::i18n::Lang::default(),
-        brand: crate::server::config::Brand::default(),
-        metrics_addr: None,
-        site: crate::server::config::Site::default(),
-        listen: crate::server::config::Listen::default(),
-        hydra_timeout: Duration::from_millis(300),
-        hydra_connect_timeout: Duration::from_millis(300),
-        identity: None,
-    }
+fn config(admin: &Url, key: Option<&str>) -> HydraConnection {
+    let mut config = Config::for_tests(
+        admin.clone(),
+        Url::parse("http://hydra.test:4444/").unwrap(),
+    );
+    config.hydra.api_key = key.map(|k| SecretString::from(k.to_owned()));
+    config.hydra.timeout = Duration::from_millis(300);
+    config.hydra.connect_timeout = Duration::from_millis(300);
+    config.hydra
 }
 
 impl HydraAdmin {
-    fn new_for_test(config: &Config) -> Result<Self, reqwest::Error> {
+    fn new_for_test(config: &HydraConnection) -> Result<Self, reqwest::Error> {
         HydraAdmin::new(config, Metrics::new().unwrap())
     }
 }
@@ -122,7 +111,7 @@ async fn api_key_is_sent_as_bearer() {
     let hydra = HydraAdmin::new_for_test(&config(&url, Some("ory_apikey_test"))).unwrap();
     assert!(matches!(
         hydra.get_logout_request(&challenge()).await,
-        Ok(GetLogout::NotFound)
+        Ok(GetLogout::Gone(Gone::NotFound))
     ));
     let requests = seen.requests.lock().unwrap();
     assert_eq!(requests[0].2.as_deref(), Some("Bearer ory_apikey_test"));
@@ -208,8 +197,8 @@ async fn statuses_map_to_outcomes() {
         let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
         let got = match hydra.reject_logout_request(&challenge()).await {
             Ok(RejectLogout::Rejected) => "rejected".to_owned(),
-            Ok(RejectLogout::NotFound) => "not_found".to_owned(),
-            Ok(RejectLogout::Expired) => "expired".to_owned(),
+            Ok(RejectLogout::Gone(Gone::NotFound)) => "not_found".to_owned(),
+            Ok(RejectLogout::Gone(Gone::Expired)) => "expired".to_owned(),
             Err(e) => format!("err:{}", e.kind()),
         };
         assert_eq!(got, want, "status {status}");
@@ -380,11 +369,11 @@ async fn the_longest_accepted_challenge_reaches_the_admin_api_whole() {
     let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
     assert!(matches!(
         hydra.get_logout_request(&long).await,
-        Ok(GetLogout::NotFound)
+        Ok(GetLogout::Gone(Gone::NotFound))
     ));
     assert!(matches!(
         hydra.accept_logout_request(&long).await,
-        Ok(AcceptLogout::NotFound)
+        Ok(AcceptLogout::Gone(Gone::NotFound))
     ));
     let requests = seen.requests.lock().unwrap();
     assert_eq!(requests.len(), 2);

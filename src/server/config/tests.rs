@@ -8,10 +8,10 @@ fn self_hosted_minimal() {
         ("HYDRA_PUBLIC_URL", "http://127.0.0.1:4444"),
     ])
     .unwrap();
-    assert_eq!(c.admin_url.as_str(), "http://127.0.0.1:4445/");
-    assert_eq!(c.public_url.as_str(), "http://127.0.0.1:4444/");
-    assert!(c.api_key.is_none());
-    assert_eq!(c.hydra_timeout, Duration::from_secs(5));
+    assert_eq!(c.hydra.admin_url.as_str(), "http://127.0.0.1:4445/");
+    assert_eq!(c.hydra.public_url.as_str(), "http://127.0.0.1:4444/");
+    assert!(c.hydra.api_key.is_none());
+    assert_eq!(c.hydra.timeout, Duration::from_secs(5));
 }
 
 #[test]
@@ -21,8 +21,8 @@ fn ory_network_defaults_public_url_and_needs_key() {
         ("ORY_PAT", "pat-value"),
     ])
     .unwrap();
-    assert_eq!(c.public_url, c.admin_url);
-    assert_eq!(c.api_key.unwrap().expose_secret(), "pat-value");
+    assert_eq!(c.hydra.public_url, c.hydra.admin_url);
+    assert_eq!(c.hydra.api_key.unwrap().expose_secret(), "pat-value");
 
     let err =
         Config::from_env(&[("ORY_SDK_URL", "https://slug.projects.oryapis.com")]).unwrap_err();
@@ -64,8 +64,11 @@ fn branding_is_validated_and_the_text_colour_contrasts() {
     ]);
     let env: [(&str, &str); 6] = env.try_into().unwrap();
     let c = Config::from_env(&env).unwrap();
-    assert_eq!(c.brand.primary_color.as_deref(), Some("#ffd700"));
-    let css = c.brand.stylesheet().unwrap();
+    assert_eq!(
+        c.presentation.brand.primary_color.as_deref(),
+        Some("#ffd700")
+    );
+    let css = c.presentation.brand.stylesheet().unwrap();
     assert!(
         css.contains("--hlu-primary:#ffd700;--hlu-primary-fg:#000000"),
         "{css}"
@@ -157,18 +160,18 @@ fn public_url_sets_the_base_path_and_the_cookie() {
         "https://auth.example.com/ui/logout-app/",
     )]))
     .unwrap();
-    assert_eq!(c.site.base_path, "/ui/logout-app");
-    assert_eq!(c.site.path("/stayed"), "/ui/logout-app/stayed");
-    assert!(c.site.cookie_secure);
+    assert_eq!(c.presentation.site.base_path, "/ui/logout-app");
+    assert_eq!(c.presentation.site.path("/stayed"), "/ui/logout-app/stayed");
+    assert!(c.presentation.site.cookie_secure);
     // __Host- demands Path=/, so a prefixed app uses __Secure- and its own path.
-    assert_eq!(c.site.cookie_name(), "__Secure-logout_csrf");
-    assert_eq!(c.site.cookie_path(), "/ui/logout-app");
+    assert_eq!(c.presentation.site.cookie_name(), "__Secure-logout_csrf");
+    assert_eq!(c.presentation.site.cookie_path(), "/ui/logout-app");
 
     let root = load(with([("PUBLIC_URL", "https://logout.example.com")])).unwrap();
-    assert_eq!(root.site.base_path, "");
-    assert_eq!(root.site.path("/stayed"), "/stayed");
-    assert_eq!(root.site.cookie_name(), "__Host-logout_csrf");
-    assert_eq!(root.site.cookie_path(), "/");
+    assert_eq!(root.presentation.site.base_path, "");
+    assert_eq!(root.presentation.site.path("/stayed"), "/stayed");
+    assert_eq!(root.presentation.site.cookie_name(), "__Host-logout_csrf");
+    assert_eq!(root.presentation.site.cookie_path(), "/");
 
     // Behind a TLS proxy the app itself speaks http; PUBLIC_URL decides, not
     // the scheme of the request or of Hydra.
@@ -178,21 +181,21 @@ fn public_url_sets_the_base_path_and_the_cookie() {
         ("PUBLIC_URL", "https://127.0.0.1:8443/"),
     ])
     .unwrap();
-    assert!(plain.site.cookie_secure && plain.cookie_secure);
+    assert!(plain.presentation.site.cookie_secure);
     let http = load(with([("PUBLIC_URL", "http://127.0.0.1:3052/auth")])).unwrap();
-    assert!(!http.site.cookie_secure);
-    assert_eq!(http.site.cookie_name(), "logout_csrf");
-    assert_eq!(http.site.cookie_path(), "/auth");
+    assert!(!http.presentation.site.cookie_secure);
+    assert_eq!(http.presentation.site.cookie_name(), "logout_csrf");
+    assert_eq!(http.presentation.site.cookie_path(), "/auth");
 }
 
 #[test]
 fn without_public_url_the_app_is_at_the_root() {
     let c = load(with([])).unwrap();
-    assert_eq!(c.site.base_path, "");
+    assert_eq!(c.presentation.site.base_path, "");
     // Historical default: Hydra's scheme.
-    assert!(c.site.cookie_secure);
+    assert!(c.presentation.site.cookie_secure);
     let c = load(with([("COOKIE_SECURE", "false")])).unwrap();
-    assert!(!c.site.cookie_secure);
+    assert!(!c.presentation.site.cookie_secure);
 }
 
 #[test]
@@ -230,15 +233,22 @@ fn public_url_problems_are_reported() {
 #[test]
 fn metrics_default_to_a_loopback_listener_and_can_be_turned_off() {
     let c = load(with([])).unwrap();
-    assert_eq!(c.metrics_addr, DEFAULT_METRICS_ADDR.parse().ok());
-    assert!(c.metrics_addr.is_some_and(|a| a.ip().is_loopback()));
+    assert_eq!(c.operations.metrics_addr, DEFAULT_METRICS_ADDR.parse().ok());
+    assert!(c
+        .operations
+        .metrics_addr
+        .is_some_and(|a| a.ip().is_loopback()));
     assert_eq!(
-        load(with([("METRICS_ADDR", "off")])).unwrap().metrics_addr,
+        load(with([("METRICS_ADDR", "off")]))
+            .unwrap()
+            .operations
+            .metrics_addr,
         None
     );
     assert_eq!(
         load(with([("METRICS_ADDR", "0.0.0.0:9090")]))
             .unwrap()
+            .operations
             .metrics_addr,
         "0.0.0.0:9090".parse().ok()
     );
@@ -247,16 +257,19 @@ fn metrics_default_to_a_loopback_listener_and_can_be_turned_off() {
 
 #[test]
 fn connection_bounds_have_defaults_and_overrides() {
-    assert_eq!(load(with([])).unwrap().listen, Listen::default());
+    assert_eq!(load(with([])).unwrap().operations.listen, Listen::default());
     let c = load(with([
         ("HTTP_HEADER_READ_TIMEOUT_MS", "2500"),
         ("HTTP_REQUEST_TIMEOUT_MS", "9000"),
         ("HTTP_MAX_CONNECTIONS", "64"),
     ]))
     .unwrap();
-    assert_eq!(c.listen.header_read_timeout, Duration::from_millis(2500));
-    assert_eq!(c.listen.request_timeout, Duration::from_secs(9));
-    assert_eq!(c.listen.max_connections, 64);
+    assert_eq!(
+        c.operations.listen.header_read_timeout,
+        Duration::from_millis(2500)
+    );
+    assert_eq!(c.operations.listen.request_timeout, Duration::from_secs(9));
+    assert_eq!(c.operations.listen.max_connections, 64);
     let err = load(with([
         ("HTTP_HEADER_READ_TIMEOUT_MS", "0"),
         ("HTTP_MAX_CONNECTIONS", "lots"),
@@ -334,13 +347,13 @@ fn project_slug_means_an_ory_network_project_url() {
     }
     let c = Config::from_env(&[("ORY_PROJECT_SLUG", "brave-pike"), ("ORY_API_KEY", "k")]).unwrap();
     assert_eq!(
-        c.admin_url.as_str(),
+        c.hydra.admin_url.as_str(),
         "https://brave-pike.projects.oryapis.com/"
     );
-    assert_eq!(c.public_url, c.admin_url);
+    assert_eq!(c.hydra.public_url, c.hydra.admin_url);
     // Ory Network serves the identity API on the same URL, with the same key.
     let identity = c.identity.unwrap();
-    assert_eq!(identity.admin_url, c.admin_url);
+    assert_eq!(identity.admin_url, c.hydra.admin_url);
     assert!(identity.send_api_key);
     assert_eq!(identity.timeout, Duration::from_millis(300));
     assert_eq!(identity.name_traits, ["name", "username", "email"]);
@@ -356,7 +369,7 @@ fn project_slug_conflicts_are_reported_with_every_other_problem() {
     ])
     .unwrap();
     assert_eq!(
-        c.admin_url.host_str(),
+        c.hydra.admin_url.host_str(),
         Some("brave-pike.projects.oryapis.com")
     );
 
@@ -488,5 +501,23 @@ fn identity_lookup_is_off_unless_kratos_or_ory_network() {
         "IDENTITY_LOOKUP_TIMEOUT_MS",
     ] {
         assert!(err.contains(name), "{name} missing from: {err}");
+    }
+}
+
+/// `Config::for_tests` starts from the defaults the binary gets, so a test's
+/// configuration differs from production only where the test says so.
+#[test]
+fn for_tests_has_the_defaults_of_from_env() {
+    for public in ["http://127.0.0.1:4444/", "https://auth.example.com/"] {
+        let read = Config::from_env(&[
+            ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+            ("HYDRA_PUBLIC_URL", public),
+        ])
+        .unwrap();
+        let built = Config::for_tests(
+            Url::parse("http://127.0.0.1:4445").unwrap(),
+            Url::parse(public).unwrap(),
+        );
+        assert_eq!(format!("{built:?}"), format!("{read:?}"));
     }
 }

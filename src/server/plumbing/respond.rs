@@ -107,7 +107,7 @@ pub fn set_status(code: u16) {
 /// browser's `Accept-Language`, else `DEFAULT_LOCALE`.
 pub fn negotiated_lang(ui_locales: Option<&str>) -> crate::i18n::Lang {
     let default = use_context::<crate::server::state::AppState>()
-        .map(|s| s.config.default_lang)
+        .map(|s| s.config.presentation.default_lang)
         .unwrap_or_default();
     let parts = use_context::<Parts>();
     let accept = parts

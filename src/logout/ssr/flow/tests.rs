@@ -161,11 +161,10 @@ mod app_only_retries {
 
     async fn decide_twice(revokes: &'static [usize], rejects: &'static [usize]) -> [usize; 3] {
         let (admin, counts) = stub(revokes, rejects).await;
-        let config = Config::from_env(&[
-            ("HYDRA_ADMIN_URL", admin.as_str()),
-            ("HYDRA_PUBLIC_URL", "https://hydra.test"),
-        ])
-        .unwrap();
+        let config = Config::for_tests(
+            url::Url::parse(&admin).unwrap(),
+            url::Url::parse("https://hydra.test").unwrap(),
+        );
         let state = build_state(config, LeptosOptions::builder().output_name("t").build()).unwrap();
         let binding = [7; 16];
         let challenge = LogoutChallenge::parse("c").unwrap();
@@ -217,7 +216,7 @@ mod decision_races {
     use leptos::config::LeptosOptions;
 
     use super::super::*;
-    use crate::server::{build_state, config::Config};
+    use crate::server::{build_state, config::Config, state::AppState};
 
     #[derive(Default)]
     struct Hydra {
@@ -265,11 +264,10 @@ mod decision_races {
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await });
         let admin = format!("http://{addr}");
-        let config = Config::from_env(&[
-            ("HYDRA_ADMIN_URL", admin.as_str()),
-            ("HYDRA_PUBLIC_URL", "https://hydra.test"),
-        ])
-        .unwrap();
+        let config = Config::for_tests(
+            url::Url::parse(&admin).unwrap(),
+            url::Url::parse("https://hydra.test").unwrap(),
+        );
         let state = build_state(config, LeptosOptions::builder().output_name("t").build()).unwrap();
         (state, hydra)
     }
