@@ -10,35 +10,27 @@ use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 
 /// What went wrong, in terms of the user's situation rather than the cause.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AppError {
     /// The link has no usable `logout_challenge` (missing, empty, or absurdly long).
-    #[error("This sign-out link is incomplete. Please start signing out again from the app you were using.")]
     BadRequest,
     /// Hydra does not know the challenge (typo, rejected earlier, or from another server).
-    #[error("This sign-out link is not valid. It may have been used already, or you chose to stay signed in.")]
     NotFound,
     /// The logout request timed out before a decision was made.
-    #[error("This sign-out link has expired. Please start signing out again.")]
     Expired,
     /// Hydra could not be reached or answered nonsense; retrying later may work.
-    #[error("Signing out is temporarily unavailable. Please try again in a moment.")]
     Unavailable,
     /// The request to the decision endpoint was not one our own page would send.
-    #[error("This request could not be verified. Please reload the sign-out page and try again.")]
     Forbidden,
     /// The end-session request contradicts itself: its `client_id` names another
     /// client than the one its ID token was issued to (OpenID Connect
     /// RP-Initiated Logout 1.0 §2 says the OP must check this; Hydra does not).
-    #[error("This sign-out link is inconsistent: it names a different app than the one that asked to sign you out. Nothing was signed out here.")]
     Inconsistent,
     /// A route that does not exist.
-    #[error("There is nothing at this address.")]
     PageNotFound,
     /// The server-function machinery itself failed (bad arguments, network error on
     /// the client). Carries no upstream text on purpose.
-    #[error("Something went wrong while sending your choice. Please try again.")]
     Transport,
 }
 
@@ -52,20 +44,6 @@ impl AppError {
             AppError::Expired => 410,
             AppError::Unavailable => 503,
             AppError::Transport => 500,
-        }
-    }
-
-    /// A short page title.
-    pub fn title(self) -> &'static str {
-        match self {
-            AppError::BadRequest => "Incomplete sign-out link",
-            AppError::NotFound => "Sign-out link not valid",
-            AppError::Expired => "Sign-out link expired",
-            AppError::Unavailable => "Temporarily unavailable",
-            AppError::Forbidden => "Request not verified",
-            AppError::Inconsistent => "Sign-out link inconsistent",
-            AppError::PageNotFound => "Page not found",
-            AppError::Transport => "Something went wrong",
         }
     }
 
@@ -93,6 +71,17 @@ impl AppError {
         matches!(self, AppError::Unavailable | AppError::Transport)
     }
 }
+
+/// The English sentence of `locales/en/main.ftl` (`error-<code>`), the one
+/// place the words live; pages use the negotiated language instead. The browser
+/// bundle carries no catalogue: there it is the message key.
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::Lang::default().t(&format!("error-{}", self.code())))
+    }
+}
+
+impl std::error::Error for AppError {}
 
 const ALL: [AppError; 8] = [
     AppError::BadRequest,

@@ -26,15 +26,6 @@ pub enum Decision {
     Reject,
 }
 
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Accept => "accept",
-            Decision::Reject => "reject",
-        }
-    }
-}
-
 /// The relying party being signed out of, reduced to what is safe to render:
 /// every URI here has been checked to be http(s).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
