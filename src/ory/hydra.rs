@@ -105,9 +105,8 @@ pub enum GetLogout {
     /// Waiting for the user's decision.
     Pending(Box<LogoutRequest>),
     /// The browser already completed this logout (410); `redirect_to` continues it.
-    Completed {
-        redirect_to: Url,
-    },
+    Completed { redirect_to: Url },
+    /// Nothing left to decide: unknown, rejected earlier, or expired.
     Gone(Gone),
 }
 
@@ -115,16 +114,17 @@ pub enum GetLogout {
 #[derive(Debug)]
 pub enum AcceptLogout {
     /// Send the browser here; checked to be on Hydra's public origin.
-    Accepted {
-        redirect_to: Url,
-    },
+    Accepted { redirect_to: Url },
+    /// Nothing left to accept: unknown, rejected earlier, or expired.
     Gone(Gone),
 }
 
 /// Outcome of `rejectOAuth2LogoutRequest`.
 #[derive(Debug)]
 pub enum RejectLogout {
+    /// 204: Hydra's session is kept; where the browser goes is ours to decide.
     Rejected,
+    /// Nothing left to reject: unknown, rejected earlier, or expired.
     Gone(Gone),
 }
 

@@ -125,10 +125,10 @@ async fn not_found(
 /// `GET /brand.css`: the operator's colour as CSS custom properties (404 when
 /// none is configured).
 async fn brand_css(
-    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::State(config): axum::extract::State<Arc<Config>>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    match state.config.presentation.brand.stylesheet() {
+    match config.presentation.brand.stylesheet() {
         Some(css) => (
             [
                 (http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
