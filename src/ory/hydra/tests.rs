@@ -1,64 +1,69 @@
-//! Fault injection against an in-process stub. Whether the flows work is proven
-//! against the real Hydra in `tests/hydra.rs` and `end2end/`; these tests cover
+//! Fault injection against a wiremock server. Whether the flows work is proven
+//! against the real Hydra in `tests/integration/` and `end2end/`; these tests cover
 //! what real Hydra will not do on demand (5xx, hangs, garbage) and the exact
 //! mapping of statuses.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::{body::Body, extract::Request, response::Response, Router};
 use secrecy::SecretString;
+use wiremock::{matchers::any, Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::server::{config::Config, metrics::Metrics};
 
-/// Method, URI and `Authorization` header of one request the stub received.
+/// Method, URI (path and query) and `Authorization` header of one request the
+/// mock received.
 type SeenRequest = (String, String, Option<String>);
 
-#[derive(Clone, Default)]
-struct Seen {
-    requests: Arc<Mutex<Vec<SeenRequest>>>,
-}
-
-/// Starts a stub answering every request with `status` and `body` after `delay`.
-async fn stub(status: u16, body: &'static str, delay: Duration) -> (Url, Seen) {
+/// A mock admin API answering every request with `status` and `body` (as
+/// JSON) after `delay`.
+async fn stub(status: u16, body: &str, delay: Duration) -> MockServer {
     stub_failing_first(0, status, body, delay).await
 }
 
 /// Like [`stub`], but the first `failures` requests get 503.
-async fn stub_failing_first(
-    failures: usize,
-    status: u16,
-    body: &'static str,
-    delay: Duration,
-) -> (Url, Seen) {
-    let seen = Seen::default();
-    let s = seen.clone();
-    let app = Router::new().fallback(move |req: Request| {
-        let s = s.clone();
-        async move {
-            let auth = req
-                .headers()
+async fn stub_failing_first(failures: u64, status: u16, body: &str, delay: Duration) -> MockServer {
+    let answer = |status| {
+        ResponseTemplate::new(status)
+            .set_body_raw(body.to_owned(), "application/json")
+            .set_delay(delay)
+    };
+    let server = MockServer::start().await;
+    if failures > 0 {
+        Mock::given(any())
+            .respond_with(answer(503))
+            .up_to_n_times(failures)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(any())
+        .respond_with(answer(status))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The mock's base URL, as configured for the admin API.
+fn url(server: &MockServer) -> Url {
+    Url::parse(&format!("{}/", server.uri())).unwrap()
+}
+
+/// The requests the mock received, in order.
+async fn seen(server: &MockServer) -> Vec<SeenRequest> {
+    let requests = server.received_requests().await.unwrap_or_default();
+    requests
+        .iter()
+        .map(|r| {
+            let uri = &r.url[url::Position::BeforePath..];
+            let auth = r
+                .headers
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let n = {
-                let mut r = s.requests.lock().unwrap();
-                r.push((req.method().to_string(), req.uri().to_string(), auth));
-                r.len()
-            };
-            tokio::time::sleep(delay).await;
-            Response::builder()
-                .status(if n <= failures { 503 } else { status })
-                .header("content-type", "application/json")
-                .body(Body::from(body))
-                .unwrap()
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (Url::parse(&format!("http://{addr}/")).unwrap(), seen)
+            (r.method.to_string(), uri.to_owned(), auth)
+        })
+        .collect()
 }
 
 fn config(admin: &Url, key: Option<&str>) -> HydraConnection {
@@ -88,13 +93,13 @@ const REQUEST_V22: &str = r#"{"challenge":"abc","subject":"alice","sid":"s1","re
 #[tokio::test]
 async fn get_parses_both_shapes_and_encodes_the_challenge() {
     for body in [REQUEST_V23, REQUEST_V22] {
-        let (url, seen) = stub(200, body, Duration::ZERO).await;
-        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+        let server = stub(200, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
         match hydra.get_logout_request(&challenge()).await.unwrap() {
             GetLogout::Pending(r) => assert_eq!(r.subject, "alice"),
             other => panic!("unexpected {other:?}"),
         }
-        let requests = seen.requests.lock().unwrap();
+        let requests = seen(&server).await;
         let (method, uri, auth) = &requests[0];
         assert_eq!(method, "GET");
         assert_eq!(
@@ -107,23 +112,23 @@ async fn get_parses_both_shapes_and_encodes_the_challenge() {
 
 #[tokio::test]
 async fn api_key_is_sent_as_bearer() {
-    let (url, seen) = stub(404, "{}", Duration::ZERO).await;
-    let hydra = HydraAdmin::new_for_test(&config(&url, Some("ory_apikey_test"))).unwrap();
+    let server = stub(404, "{}", Duration::ZERO).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url(&server), Some("ory_apikey_test"))).unwrap();
     assert!(matches!(
         hydra.get_logout_request(&challenge()).await,
         Ok(GetLogout::Gone(Gone::NotFound))
     ));
-    let requests = seen.requests.lock().unwrap();
+    let requests = seen(&server).await;
     assert_eq!(requests[0].2.as_deref(), Some("Bearer ory_apikey_test"));
 }
 
 #[tokio::test]
 async fn admin_url_path_prefix_is_kept() {
-    let (url, seen) = stub(404, "{}", Duration::ZERO).await;
-    let prefixed = url.join("proxy/hydra").unwrap();
+    let server = stub(404, "{}", Duration::ZERO).await;
+    let prefixed = url(&server).join("proxy/hydra").unwrap();
     let hydra = HydraAdmin::new_for_test(&config(&prefixed, None)).unwrap();
     let _ = hydra.reject_logout_request(&challenge()).await;
-    let requests = seen.requests.lock().unwrap();
+    let requests = seen(&server).await;
     assert!(
         requests[0]
             .1
@@ -135,13 +140,13 @@ async fn admin_url_path_prefix_is_kept() {
 
 #[tokio::test]
 async fn gone_resolves_the_relative_redirect_against_the_public_url() {
-    let (url, _) = stub(
+    let server = stub(
         410,
         r#"{"redirect_to":"/oauth2/sessions/logout?logout_verifier=v"}"#,
         Duration::ZERO,
     )
     .await;
-    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
     match hydra.get_logout_request(&challenge()).await.unwrap() {
         GetLogout::Completed { redirect_to } => assert_eq!(
             redirect_to.as_str(),
@@ -159,23 +164,22 @@ async fn accept_refuses_a_redirect_off_hydras_origin() {
         "http://hydra.test:4445/admin",
         "javascript:alert(1)",
     ] {
-        let body: &'static str =
-            Box::leak(format!(r#"{{"redirect_to":"{target}"}}"#).into_boxed_str());
-        let (url, _) = stub(200, body, Duration::ZERO).await;
-        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+        let body = format!(r#"{{"redirect_to":"{target}"}}"#);
+        let server = stub(200, &body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
         assert_eq!(
             hydra.accept_logout_request(&challenge()).await.unwrap_err(),
             HydraError::ForeignRedirect,
             "{target}"
         );
     }
-    let (url, _) = stub(
+    let server = stub(
         200,
         r#"{"redirect_to":"http://hydra.test:4444/oauth2/sessions/logout?logout_verifier=v"}"#,
         Duration::ZERO,
     )
     .await;
-    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
     assert!(matches!(
         hydra.accept_logout_request(&challenge()).await,
         Ok(AcceptLogout::Accepted { .. })
@@ -184,7 +188,7 @@ async fn accept_refuses_a_redirect_off_hydras_origin() {
 
 #[tokio::test]
 async fn statuses_map_to_outcomes() {
-    let cases: [(u16, &'static str, &str); 6] = [
+    let cases: [(u16, &str, &str); 6] = [
         (204, "", "rejected"),
         (404, r#"{"error":"Not Found"}"#, "not_found"),
         (401, r#"{"error":"request_unauthorized"}"#, "expired"),
@@ -193,8 +197,8 @@ async fn statuses_map_to_outcomes() {
         (502, "<html>", "err:status"),
     ];
     for (status, body, want) in cases {
-        let (url, _) = stub(status, body, Duration::ZERO).await;
-        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+        let server = stub(status, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
         let got = match hydra.reject_logout_request(&challenge()).await {
             Ok(RejectLogout::Rejected) => "rejected".to_owned(),
             Ok(RejectLogout::Gone(Gone::NotFound)) => "not_found".to_owned(),
@@ -208,8 +212,8 @@ async fn statuses_map_to_outcomes() {
 #[tokio::test]
 async fn garbage_bodies_are_body_errors() {
     for body in ["not json", r#"{"subject": 5}"#, "[]"] {
-        let (url, _) = stub(200, body, Duration::ZERO).await;
-        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+        let server = stub(200, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
         assert_eq!(
             hydra.get_logout_request(&challenge()).await.unwrap_err(),
             HydraError::Body,
@@ -220,8 +224,8 @@ async fn garbage_bodies_are_body_errors() {
 
 #[tokio::test]
 async fn a_hanging_hydra_times_out() {
-    let (url, _) = stub(200, REQUEST_V23, Duration::from_secs(5)).await;
-    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    let server = stub(200, REQUEST_V23, Duration::from_secs(5)).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
     let started = std::time::Instant::now();
     assert_eq!(
         hydra.get_logout_request(&challenge()).await.unwrap_err(),
@@ -245,44 +249,44 @@ async fn a_closed_port_is_a_connect_error() {
 
 #[tokio::test]
 async fn the_read_is_retried_on_transient_failures_and_writes_are_not() {
-    let (url, seen) = stub_failing_first(2, 200, REQUEST_V23, Duration::ZERO).await;
-    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    let server = stub_failing_first(2, 200, REQUEST_V23, Duration::ZERO).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
     assert!(matches!(
         hydra.get_logout_request(&challenge()).await,
         Ok(GetLogout::Pending(_))
     ));
-    assert_eq!(seen.requests.lock().unwrap().len(), 3);
+    assert_eq!(seen(&server).await.len(), 3);
 
     // Three failures exhaust the read's attempts.
-    let (url, seen) = stub_failing_first(3, 200, REQUEST_V23, Duration::ZERO).await;
-    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    let server = stub_failing_first(3, 200, REQUEST_V23, Duration::ZERO).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
     assert_eq!(
         hydra.get_logout_request(&challenge()).await.unwrap_err(),
         HydraError::Status(503)
     );
-    assert_eq!(seen.requests.lock().unwrap().len(), 3);
+    assert_eq!(seen(&server).await.len(), 3);
 
     // Accept is never repeated blindly: one failure, one request.
-    let (url, seen) = stub_failing_first(
+    let server = stub_failing_first(
         1,
         200,
         r#"{"redirect_to":"http://hydra.test:4444/x"}"#,
         Duration::ZERO,
     )
     .await;
-    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
     assert_eq!(
         hydra.accept_logout_request(&challenge()).await.unwrap_err(),
         HydraError::Status(503)
     );
-    assert_eq!(seen.requests.lock().unwrap().len(), 1);
+    assert_eq!(seen(&server).await.len(), 1);
 }
 
 #[tokio::test]
 async fn calls_are_measured_by_operation_and_error_kind() {
-    let (url, _) = stub(500, "{}", Duration::ZERO).await;
+    let server = stub(500, "{}", Duration::ZERO).await;
     let metrics = Metrics::new().unwrap();
-    let hydra = HydraAdmin::new(&config(&url, None), metrics.clone()).unwrap();
+    let hydra = HydraAdmin::new(&config(&url(&server), None), metrics.clone()).unwrap();
     let _ = hydra.reject_logout_request(&challenge()).await;
     let text = metrics.render();
     assert!(
@@ -307,21 +311,21 @@ async fn readiness_probe_distinguishes_reachable_from_broken() {
         (200, REQUEST_V23, false),
         (404, "<html>Not Found</html>", false),
     ] {
-        let (url, _) = stub(status, body, Duration::ZERO).await;
-        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+        let server = stub(status, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
         assert_eq!(hydra.probe().await, want, "{status} {body}");
     }
 }
 
 #[tokio::test]
 async fn revoke_consent_sessions_sends_subject_and_client_and_maps_statuses() {
-    let (url, seen) = stub(204, "", Duration::ZERO).await;
-    let hydra = HydraAdmin::new_for_test(&config(&url, Some("key"))).unwrap();
+    let server = stub(204, "", Duration::ZERO).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url(&server), Some("key"))).unwrap();
     assert_eq!(
         hydra.revoke_consent_sessions("alice&bob", "my app").await,
         Ok(RevokeConsent::Revoked)
     );
-    let requests = seen.requests.lock().unwrap().clone();
+    let requests = seen(&server).await;
     let (method, uri, auth) = &requests[0];
     assert_eq!(method, "DELETE");
     assert_eq!(
@@ -342,8 +346,8 @@ async fn revoke_consent_sessions_sends_subject_and_client_and_maps_statuses() {
         (403, r#"{"error":"forbidden"}"#, HydraError::Unauthorized),
         (500, "oops", HydraError::Status(500)),
     ] {
-        let (url, _) = stub(status, body, Duration::ZERO).await;
-        let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+        let server = stub(status, body, Duration::ZERO).await;
+        let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
         assert_eq!(
             hydra.revoke_consent_sessions("alice", "app").await,
             Err(want),
@@ -365,8 +369,8 @@ async fn the_longest_accepted_challenge_reaches_the_admin_api_whole() {
             .unwrap()
     );
     let long = LogoutChallenge::parse(&raw).unwrap();
-    let (url, seen) = stub(404, "{}", Duration::ZERO).await;
-    let hydra = HydraAdmin::new_for_test(&config(&url, None)).unwrap();
+    let server = stub(404, "{}", Duration::ZERO).await;
+    let hydra = HydraAdmin::new_for_test(&config(&url(&server), None)).unwrap();
     assert!(matches!(
         hydra.get_logout_request(&long).await,
         Ok(GetLogout::Gone(Gone::NotFound))
@@ -375,7 +379,7 @@ async fn the_longest_accepted_challenge_reaches_the_admin_api_whole() {
         hydra.accept_logout_request(&long).await,
         Ok(AcceptLogout::Gone(Gone::NotFound))
     ));
-    let requests = seen.requests.lock().unwrap();
+    let requests = seen(&server).await;
     assert_eq!(requests.len(), 2);
     for (_, uri, _) in requests.iter() {
         assert!(

@@ -1,12 +1,11 @@
-//! Trait selection, and fault injection against an in-process stub (hangs, 5xx,
-//! garbage). That the lookup works at all is proven against a real Ory Kratos in
-//! `tests/integration.rs` and `end2end/tests/identity.spec.ts`.
+//! Trait selection, and fault injection against a wiremock server (hangs,
+//! 5xx, garbage). That the lookup works at all is proven against a real Ory Kratos in
+//! `tests/integration/` and `end2end/tests/identity.spec.ts`.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::{body::Body, extract::Request, response::Response, Router};
 use serde_json::json;
+use wiremock::{matchers::any, Mock, MockServer, ResponseTemplate};
 
 use super::*;
 
@@ -107,38 +106,40 @@ fn only_uuid_subjects_are_looked_up() {
     }
 }
 
-/// Path and `Authorization` header of each request the stub received.
-type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
+/// A mock identity admin API answering every request with `status` and
+/// `body` (as JSON) after `delay`; its URL has a path prefix, `/prefix`.
+async fn stub(status: u16, body: &str, delay: Duration) -> (String, MockServer) {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(status)
+                .set_body_raw(body.to_owned(), "application/json")
+                .set_delay(delay),
+        )
+        .mount(&server)
+        .await;
+    (format!("{}/prefix", server.uri()), server)
+}
 
-async fn stub(status: u16, body: &'static str, delay: Duration) -> (String, Seen) {
-    let seen: Seen = Arc::default();
-    let s = seen.clone();
-    let app = Router::new().fallback(move |req: Request| {
-        let s = s.clone();
-        async move {
-            let auth = req
-                .headers()
+/// Path and `Authorization` header of each request the mock received.
+async fn seen(server: &MockServer) -> Vec<(String, Option<String>)> {
+    let requests = server.received_requests().await.unwrap_or_default();
+    requests
+        .iter()
+        .map(|r| {
+            let auth = r
+                .headers
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            s.lock().unwrap().push((req.uri().to_string(), auth));
-            tokio::time::sleep(delay).await;
-            Response::builder()
-                .status(status)
-                .header("content-type", "application/json")
-                .body(Body::from(body))
-                .unwrap()
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{addr}/prefix"), seen)
+            (r.url[url::Position::BeforePath..].to_owned(), auth)
+        })
+        .collect()
 }
 
 #[tokio::test]
 async fn the_lookup_calls_get_identity_with_the_key_only_when_told() {
-    let (url, seen) = stub(
+    let (url, server) = stub(
         200,
         r#"{"id":"x","traits":{"name":"Alice"}}"#,
         Duration::ZERO,
@@ -161,7 +162,7 @@ async fn the_lookup_calls_get_identity_with_the_key_only_when_told() {
     .unwrap()
     .unwrap();
     a.lookup(ID).await.unwrap();
-    let seen = seen.lock().unwrap().clone();
+    let seen = seen(&server).await;
     assert_eq!(
         seen,
         [
@@ -196,7 +197,7 @@ async fn faults_give_no_name_within_the_bound_and_are_counted() {
             "no_name",
         ),
     ] {
-        let (url, _) = stub(status, body, delay).await;
+        let (url, _server) = stub(status, body, delay).await;
         let metrics = Metrics::new().unwrap();
         let a =
             IdentityAdmin::build(&config(&url, &["name"], None), None, metrics.clone()).unwrap();
@@ -219,12 +220,12 @@ async fn faults_give_no_name_within_the_bound_and_are_counted() {
     let a = admin(&config("http://127.0.0.1:9/", &["name"], None), None);
     assert!(a.lookup(ID).await.is_none());
     // Not a Kratos id: no call at all.
-    let (url, seen) = stub(200, "{}", Duration::ZERO).await;
+    let (url, server) = stub(200, "{}", Duration::ZERO).await;
     assert!(admin(&config(&url, &["name"], None), None)
         .lookup("alice")
         .await
         .is_none());
-    assert!(seen.lock().unwrap().is_empty());
+    assert!(seen(&server).await.is_empty());
 }
 
 #[test]

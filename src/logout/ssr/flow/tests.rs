@@ -1,4 +1,5 @@
 use super::*;
+use crate::server::state::AppState;
 
 const REGISTERED: &str = "https://rp.test/bye?x=1";
 
@@ -105,67 +106,67 @@ fn client_id_must_match_the_initiating_client() {
     assert!(!is_inconsistent(&req(&logout_url(REGISTERED, None), None)));
 }
 
+/// The app state against a mock Hydra admin API at `admin` (the one place
+/// these tests build configuration).
+fn state_for(admin: &str) -> AppState {
+    use crate::server::{build_state, config::Config};
+    let config = Config::for_tests(
+        url::Url::parse(admin).unwrap(),
+        url::Url::parse("https://hydra.test").unwrap(),
+    );
+    build_state(
+        config,
+        leptos::config::LeptosOptions::builder()
+            .output_name("t")
+            .build(),
+    )
+    .unwrap()
+}
+
 /// Fault injection for the "only {App}" order (real Hydra cannot be made to
 /// fail on demand; the flows themselves are proven in tests/integration).
 mod app_only_retries {
-    use std::sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    };
-
-    use axum::{extract::Request, http::Method, response::Response, Router};
-    use leptos::config::LeptosOptions;
+    use wiremock::{matchers::method, Mock, MockServer, ResponseTemplate};
 
     use super::super::*;
-    use crate::server::{build_state, config::Config};
 
-    /// A Hydra admin stub: a pending RP-initiated request; the `n`-th DELETE
-    /// (revoke) and the `n`-th PUT (reject) fail with 503 when listed.
-    async fn stub(
-        failing_revokes: &'static [usize],
-        failing_rejects: &'static [usize],
-    ) -> (String, Arc<[AtomicUsize; 3]>) {
-        let counts: Arc<[AtomicUsize; 3]> = Arc::new(Default::default());
-        let c = counts.clone();
-        let app = Router::new().fallback(move |req: Request| {
-            let c = c.clone();
-            async move {
-                let (slot, failing): (usize, &[usize]) = match *req.method() {
-                    Method::GET => (0, &[]),
-                    Method::DELETE => (1, failing_revokes),
-                    _ => (2, failing_rejects),
-                };
-                let n = c[slot].fetch_add(1, Ordering::SeqCst) + 1;
-                let (status, body) = if failing.contains(&n) {
-                    (503, "{}")
-                } else if slot == 0 {
-                    (
-                        200,
-                        r#"{"subject":"alice","rp_initiated":true,"request_url":"/oauth2/sessions/logout?id_token_hint=x&post_logout_redirect_uri=https%3A%2F%2Frp.test%2Fbye&state=s","client":{"client_id":"app","post_logout_redirect_uris":["https://rp.test/bye"]}}"#,
-                    )
-                } else {
-                    (204, "")
-                };
-                Response::builder()
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .body(axum::body::Body::from(body))
-                    .unwrap()
+    /// A mock Hydra admin API: a pending RP-initiated request; the first
+    /// `failing_revokes` DELETEs (revoke) and the first `failing_rejects` PUTs
+    /// (reject) fail with 503.
+    async fn stub(failing_revokes: u64, failing_rejects: u64) -> MockServer {
+        let server = MockServer::start().await;
+        let json = |status, body: &str| {
+            ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json")
+        };
+        Mock::given(method("GET"))
+            .respond_with(json(
+                200,
+                r#"{"subject":"alice","rp_initiated":true,"request_url":"/oauth2/sessions/logout?id_token_hint=x&post_logout_redirect_uri=https%3A%2F%2Frp.test%2Fbye&state=s","client":{"client_id":"app","post_logout_redirect_uris":["https://rp.test/bye"]}}"#,
+            ))
+            .mount(&server)
+            .await;
+        for (verb, failures) in [("DELETE", failing_revokes), ("PUT", failing_rejects)] {
+            if failures > 0 {
+                Mock::given(method(verb))
+                    .respond_with(json(503, "{}"))
+                    .up_to_n_times(failures)
+                    .with_priority(1)
+                    .mount(&server)
+                    .await;
             }
-        });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        (format!("http://{addr}"), counts)
+            Mock::given(method(verb))
+                .respond_with(json(204, ""))
+                .mount(&server)
+                .await;
+        }
+        server
     }
 
-    async fn decide_twice(revokes: &'static [usize], rejects: &'static [usize]) -> [usize; 3] {
-        let (admin, counts) = stub(revokes, rejects).await;
-        let config = Config::for_tests(
-            url::Url::parse(&admin).unwrap(),
-            url::Url::parse("https://hydra.test").unwrap(),
-        );
-        let state = build_state(config, LeptosOptions::builder().output_name("t").build()).unwrap();
+    /// Decides "only this app" twice; the number of GETs, DELETEs and PUTs
+    /// Hydra saw, and the methods in order.
+    async fn decide_twice(failing_revokes: u64, failing_rejects: u64) -> ([usize; 3], String) {
+        let server = stub(failing_revokes, failing_rejects).await;
+        let state = super::state_for(&server.uri());
         let binding = [7; 16];
         let challenge = LogoutChallenge::parse("c").unwrap();
         let ticket = state.tickets.seal(&challenge, &binding).unwrap();
@@ -185,91 +186,108 @@ mod app_only_retries {
             "https://rp.test/bye?state=s",
             "the same choice, sent again, completes"
         );
-        [0, 1, 2].map(|i| counts[i].load(Ordering::SeqCst))
+        let methods: Vec<String> = server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|r| r.method.to_string())
+            .collect();
+        let count = |m: &str| methods.iter().filter(|x| *x == m).count();
+        (
+            [count("GET"), count("DELETE"), count("PUT")],
+            methods.join(" "),
+        )
     }
 
     #[tokio::test]
     async fn a_failed_revocation_leaves_the_request_pending_and_the_choice_repeatable() {
         // GET, DELETE (fails) | GET, DELETE, PUT: never rejected before revoked.
-        assert_eq!(decide_twice(&[1], &[]).await, [2, 2, 1]);
+        let (counts, order) = decide_twice(1, 0).await;
+        assert_eq!(counts, [2, 2, 1]);
+        assert_eq!(order, "GET DELETE GET DELETE PUT");
     }
 
     #[tokio::test]
     async fn a_failed_reject_after_revocation_is_repeatable_too() {
         // GET, DELETE, PUT (fails) | GET, DELETE (idempotent), PUT.
-        assert_eq!(decide_twice(&[], &[1]).await, [2, 2, 2]);
+        let (counts, order) = decide_twice(0, 1).await;
+        assert_eq!(counts, [2, 2, 2]);
+        assert_eq!(order, "GET DELETE PUT GET DELETE PUT");
     }
 }
 
 /// Two different decisions on one request (a no-JS double click on both
-/// buttons, two tabs) against a stub that behaves like Hydra v2.3.0 here: a
+/// buttons, two tabs) against a mock that behaves like Hydra v2.3.0 here: a
 /// reject makes the request unknown, and an accept or reject is applied
 /// whenever it is sent.
 mod decision_races {
     use std::sync::{
         atomic::{AtomicBool, Ordering},
-        Arc, Mutex,
+        Arc,
     };
     use std::time::Duration;
 
-    use axum::{extract::Request, http::Method, response::Response, Router};
-    use leptos::config::LeptosOptions;
+    use wiremock::{
+        matchers::{method, path_regex},
+        Mock, MockServer, ResponseTemplate,
+    };
 
     use super::super::*;
-    use crate::server::{build_state, config::Config, state::AppState};
+    use crate::server::state::AppState;
 
-    #[derive(Default)]
-    struct Hydra {
-        rejected: AtomicBool,
-        puts: Mutex<Vec<&'static str>>,
+    fn json(status: u16, body: &str) -> ResponseTemplate {
+        ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json")
     }
 
-    async fn stub() -> (AppState, Arc<Hydra>) {
-        let hydra = Arc::new(Hydra::default());
-        let h = hydra.clone();
-        let app = Router::new().fallback(move |req: Request| {
-            let h = h.clone();
-            async move {
-                let (status, body) = match (req.method().clone(), req.uri().path()) {
-                    (Method::GET, _) if h.rejected.load(Ordering::SeqCst) => (404, "{}"),
-                    (Method::GET, _) => (
+    async fn stub() -> (AppState, MockServer) {
+        let server = MockServer::start().await;
+        let rejected = Arc::new(AtomicBool::new(false));
+        let r = rejected.clone();
+        Mock::given(method("GET"))
+            .respond_with(move |_: &wiremock::Request| {
+                if r.load(Ordering::SeqCst) {
+                    json(404, "{}")
+                } else {
+                    json(
                         200,
                         r#"{"subject":"alice","rp_initiated":true,"client":{"client_id":"app"}}"#,
-                    ),
-                    (Method::DELETE, _) => {
-                        tokio::time::sleep(Duration::from_millis(150)).await;
-                        (204, "")
-                    }
-                    (_, p) if p.ends_with("/accept") => {
-                        h.puts.lock().unwrap().push("accept");
-                        (
-                            200,
-                            r#"{"redirect_to":"https://hydra.test/oauth2/sessions/logout?logout_verifier=v"}"#,
-                        )
-                    }
-                    _ => {
-                        h.puts.lock().unwrap().push("reject");
-                        h.rejected.store(true, Ordering::SeqCst);
-                        (204, "")
-                    }
-                };
-                Response::builder()
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .body(axum::body::Body::from(body))
-                    .unwrap()
-            }
-        });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        let admin = format!("http://{addr}");
-        let config = Config::for_tests(
-            url::Url::parse(&admin).unwrap(),
-            url::Url::parse("https://hydra.test").unwrap(),
-        );
-        let state = build_state(config, LeptosOptions::builder().output_name("t").build()).unwrap();
-        (state, hydra)
+                    )
+                }
+            })
+            .mount(&server)
+            .await;
+        Mock::given(method("DELETE"))
+            .respond_with(json(204, "").set_delay(Duration::from_millis(150)))
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT"))
+            .and(path_regex("/accept$"))
+            .respond_with(json(
+                200,
+                r#"{"redirect_to":"https://hydra.test/oauth2/sessions/logout?logout_verifier=v"}"#,
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT"))
+            .and(path_regex("/reject$"))
+            .respond_with(move |_: &wiremock::Request| {
+                rejected.store(true, Ordering::SeqCst);
+                json(204, "")
+            })
+            .mount(&server)
+            .await;
+        (super::state_for(&server.uri()), server)
+    }
+
+    /// The decisions Hydra was sent (`accept`, `reject`), in order.
+    async fn puts(server: &MockServer) -> Vec<String> {
+        let requests = server.received_requests().await.unwrap_or_default();
+        requests
+            .iter()
+            .filter(|r| r.method == "PUT")
+            .filter_map(|r| r.url.path_segments()?.next_back().map(str::to_owned))
+            .collect()
     }
 
     const BINDING: [u8; 16] = [9; 16];
@@ -295,7 +313,7 @@ mod decision_races {
         );
         assert!(app_only.is_ok());
         assert_eq!(everywhere.unwrap_err().error, AppError::NotFound);
-        assert_eq!(*hydra.puts.lock().unwrap(), vec!["reject"]);
+        assert_eq!(puts(&hydra).await, vec!["reject"]);
     }
 
     #[tokio::test]
@@ -309,7 +327,7 @@ mod decision_races {
             .await
             .unwrap();
         assert_eq!(app_only, everywhere, "the accepted sign-out continues");
-        assert_eq!(*hydra.puts.lock().unwrap(), vec!["accept"]);
+        assert_eq!(puts(&hydra).await, vec!["accept"]);
     }
 }
 
