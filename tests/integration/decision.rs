@@ -22,7 +22,7 @@ use hydra_logout_ui::{
 use serde_json::{json, Value};
 use url::Url;
 
-use super::{external, new_browser, state, state_from, ticket_of, unique, Hydra, Rp, BINDING};
+use crate::support::*;
 
 /// The support server (`scripts/support.sh`), whose sample relying parties record
 /// back-channel logout tokens.
@@ -385,8 +385,8 @@ async fn a_client_id_that_contradicts_the_id_token_is_refused() {
     assert!(rp.login_is_skipped().await, "Hydra's session is kept");
 
     // Over HTTP: a 400 page, no redirect anywhere.
-    let app = super::router(state.clone());
-    let (status, headers, body) = super::send(
+    let app = hydra_logout_ui::server::router(state.clone());
+    let (status, headers, body) = send(
         app,
         http::Request::get(format!("/logout?logout_challenge={challenge}"))
             .header(header::ACCEPT, "text/html")
@@ -404,8 +404,8 @@ async fn a_client_id_that_contradicts_the_id_token_is_refused() {
     let challenge = rp
         .start_logout_with("st-mm2", &[("client_id", "someone-else")])
         .await;
-    let app = super::router(state.clone());
-    let (status, headers, body) = super::send(
+    let app = hydra_logout_ui::server::router(state.clone());
+    let (status, headers, body) = send(
         app,
         http::Request::get(format!("/logout?logout_challenge={challenge}"))
             .header(header::ACCEPT, "text/html")

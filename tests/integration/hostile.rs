@@ -8,46 +8,27 @@ use std::{
     time::Duration,
 };
 
-use super::*;
+use axum::body::Body;
+use http::{header, Request, StatusCode};
+use hydra_logout_ui::{
+    logout::challenge::LogoutChallenge,
+    ory::hydra::GetLogout,
+    server::{router, state::AppState},
+};
+use leptos::config::LeptosOptions;
+use serde_json::{json, Value};
+use url::Url;
+
+use crate::support::*;
 
 /// The header the hydrated decision form sends (`logout::form::FETCH_HEADER`).
 const FETCH: (&str, &str) = ("x-logout-ui-fetch", "1");
 
-fn options() -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("hydra-logout-ui")
-        .build()
-}
-
-/// The main Hydra's state plus `extra` configuration.
+/// The main Hydra's state with a home URL, plus `extra` configuration.
 fn state_with(extra: &[(&str, &str)], options: LeptosOptions) -> AppState {
-    struct Pairs(Vec<(String, String)>);
-    impl hydra_logout_ui::server::config::Env for Pairs {
-        fn get(&self, key: &str) -> Option<String> {
-            self.0
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-        }
-    }
-    let mut env: Vec<(String, String)> = [
-        ("HYDRA_ADMIN_URL", Hydra::Main.admin()),
-        ("HYDRA_PUBLIC_URL", Hydra::Main.public()),
-        ("HOME_URL", "https://home.example/".to_owned()),
-        (
-            "LOGOUT_UI_SECRET",
-            "integration-test-secret-0123456789abcdef".to_owned(),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    env.extend(
-        extra
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
-    );
-    build_state(Config::from_env(&Pairs(env)).unwrap(), options).unwrap()
+    let mut env = vec![("HOME_URL", "https://home.example/")];
+    env.extend_from_slice(extra);
+    state_with_options(Hydra::Main, &env, options)
 }
 
 fn prompt_uri(challenge: &str) -> String {
@@ -86,14 +67,6 @@ async fn prompt_page(
         (None, None) => panic!("the prompt set no CSRF cookie"),
     };
     (cookie, ticket_in(&html))
-}
-
-fn ticket_in(html: &str) -> String {
-    html.split(r#"name="ticket" value=""#)
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("ticket input")
-        .to_owned()
 }
 
 fn location(headers: &http::HeaderMap) -> String {
