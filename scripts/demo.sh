@@ -6,6 +6,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
+# shellcheck source=scripts/lib/service.sh
+. "$ROOT/scripts/lib/service.sh"
+SVC_LABEL=demo
 
 "$ROOT/scripts/setup.sh"
 echo "demo: building the release (first time: a few minutes)"
@@ -13,7 +16,7 @@ cargo leptos build --release
 
 APP_PID=""
 cleanup() {
-  [[ -n "$APP_PID" ]] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
+  [[ -z "$APP_PID" ]] || svc_terminate "$APP_PID"
   "$ROOT/scripts/support.sh" stop >/dev/null 2>&1 || true
   "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
 }
@@ -34,11 +37,11 @@ export LEPTOS_SITE_ADDR=127.0.0.1:3000
 mkdir -p target/testenv
 target/release/hydra-logout-ui >target/testenv/app.log 2>&1 &
 APP_PID=$!
-for _ in $(seq 1 100); do
-  curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:3000/health/alive 2>/dev/null && break
-  kill -0 "$APP_PID" 2>/dev/null || { echo "demo: the app exited; see target/testenv/app.log" >&2; tail -20 target/testenv/app.log >&2; exit 1; }
-  sleep 0.1
-done
+if ! svc_wait_http http://127.0.0.1:3000/health/alive 10 "$APP_PID"; then
+  echo "demo: the app did not come up; see target/testenv/app.log" >&2
+  tail -20 target/testenv/app.log >&2
+  exit 1
+fi
 
 cat <<MSG
 

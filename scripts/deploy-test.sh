@@ -29,7 +29,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 STATE="$ROOT/target/deploy-test"
 LOGS="$STATE/logs"
 mkdir -p "$LOGS" "$STATE/pids"
-log() { echo "deploy-test: $*" >&2; }
+# shellcheck source=scripts/lib/service.sh
+. "$ROOT/scripts/lib/service.sh"
+SVC_LABEL=deploy-test
+log() { svc_log "$@"; }
 
 PIDS=()
 CONTAINERS=()
@@ -42,10 +45,7 @@ cleanup() {
   local pid c
   for c in "${CONTAINERS[@]}"; do "$ROOT/scripts/image-build.sh" stop "$c" || true; done
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  for pid in "${PIDS[@]}"; do svc_terminate "$pid" 5; done
   local h name pub adm
   for h in "${SUPPORTS[@]}"; do
     read -r name pub <<<"$h"
@@ -123,10 +123,7 @@ start_app() { # how(bin|image) name port hydra-public hydra-admin extra-env...
     PIDS+=($!)
     echo $! >"$STATE/pids/app-$name.pid"
   fi
-  for _ in $(seq 1 100); do
-    curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/health/alive" 2>/dev/null && return 0
-    sleep 0.1
-  done
+  svc_wait_http "http://127.0.0.1:$port/health/alive" 10 && return 0
   log "app $name did not come up, see $LOGS/app-$name.log"
   tail -n 20 "$LOGS/app-$name.log" >&2
   return 1
@@ -148,12 +145,7 @@ start_app bin tls 3051 3056 3057 PUBLIC_URL=https://127.0.0.1:8443/ HSTS_MAX_AGE
 start_proxy prefix prefix 3052 /auth 3050,3059
 start_proxy tls tls 8443 3051 "$STATE/tls-cert.pem" "$STATE/tls-key.pem"
 for url in http://127.0.0.1:3052/auth/health/alive https://127.0.0.1:8443/health/alive; do
-  ok=0
-  for _ in $(seq 1 50); do
-    curl -fsS -k -o /dev/null --max-time 1 "$url" 2>/dev/null && { ok=1; break; }
-    sleep 0.1
-  done
-  ((ok)) || { log "proxy for $url did not come up"; exit 1; }
+  svc_wait_http "$url" 5 || { log "proxy for $url did not come up"; exit 1; }
 done
 
 # Checks outside the browser: the loop warning, and no /metrics on the public port.

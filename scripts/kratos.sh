@@ -32,98 +32,28 @@ READY_TIMEOUT="${KRATOS_READY_TIMEOUT:-60}"
 PUBLIC_URL="http://127.0.0.1:$PUBLIC_PORT"
 ADMIN_URL="http://127.0.0.1:$ADMIN_PORT"
 
-log() { echo "kratos.sh: $*" >&2; }
+# shellcheck source=scripts/lib/service.sh
+. "$ROOT/scripts/lib/service.sh"
+SVC_LABEL="kratos.sh"
+SVC_PID_FILE="$PID_FILE"
+SVC_LOG_FILE="$LOG_FILE"
+SVC_OWNS="exe:$BIN"
+SVC_READY_TIMEOUT="$READY_TIMEOUT"
+SVC_PORTS="$PUBLIC_PORT $ADMIN_PORT"
+log() { svc_log "$@"; }
 
-needs_build() {
-  [[ -x "$BIN" ]] || return 0
-  local f
-  for f in go.mod go.sum main.go; do
-    [[ "$SRC_DIR/$f" -nt "$BIN" ]] && return 0
-  done
-  return 1
-}
-
-cmd_build() {
-  mkdir -p "$BIN_DIR"
-  exec 9>"$BIN_DIR/.build.lock"
-  flock 9
-  if ! needs_build; then
-    exec 9>&-
-    return 0
-  fi
-  log "building $BIN (Kratos v1.3.1; takes several minutes on a cold cache)"
-  local tmp="$BIN.tmp.$$"
-  local start=$SECONDS
-  if ! (cd "$SRC_DIR" && CGO_ENABLED=1 go build -tags sqlite,sqlite_omit_load_extension -o "$tmp" .); then
-    rm -f "$tmp"
-    exec 9>&-
-    log "build failed"
-    return 1
-  fi
-  mv -f "$tmp" "$BIN"
-  exec 9>&-
-  log "built in $((SECONDS - start)) s"
-}
-
-# Prints the pid if the pid file names a live Kratos process of ours.
-running_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  local exe
-  exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
-  [[ "$exe" == "$BIN" || "$exe" == "$BIN (deleted)" ]] || return 1
-  echo "$pid"
-}
-
-is_ready() {
+svc_is_ready() {
   curl -fsS -o /dev/null --max-time 2 "$PUBLIC_URL/health/ready" 2>/dev/null &&
     curl -fsS -o /dev/null --max-time 2 "$ADMIN_URL/health/ready" 2>/dev/null
 }
 
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-wait_ready() {
-  local pid="$1" deadline=$((SECONDS + READY_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    if is_ready; then
-      return 0
-    fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "Kratos exited during startup; last log lines ($LOG_FILE):"
-      tail -n 40 "$LOG_FILE" >&2 || true
-      rm -f "$PID_FILE"
-      return 1
-    fi
-    sleep 0.25
-  done
-  log "Kratos not ready after ${READY_TIMEOUT}s; last log lines ($LOG_FILE):"
-  tail -n 40 "$LOG_FILE" >&2 || true
-  return 1
-}
+cmd_build() { svc_go_build "$SRC_DIR" "$BIN" "Kratos v1.3.1"; }
 
 cmd_start() {
-  local pid
-  if pid="$(running_pid)"; then
-    if wait_ready "$pid"; then
-      log "already running (pid $pid) on $PUBLIC_URL / $ADMIN_URL"
-      return 0
-    fi
-    return 1
-  fi
-  rm -f "$PID_FILE"
+  local rc=0
+  svc_already_running || rc=$?
+  case $rc in 0) return 0 ;; 2) return 1 ;; esac
   cmd_build
-  local p
-  for p in "$PUBLIC_PORT" "$ADMIN_PORT"; do
-    if port_in_use "$p"; then
-      log "port $p on 127.0.0.1 is already in use by another process (not $PID_FILE)"
-      return 1
-    fi
-  done
   mkdir -p "$STATE_DIR"
 
   export SERVE_PUBLIC_HOST="${SERVE_PUBLIC_HOST:-127.0.0.1}"
@@ -141,62 +71,15 @@ cmd_start() {
   } >>"$LOG_FILE"
 
   # With `dsn: memory` Kratos migrates its fresh database itself on start.
-  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
-    "$BIN" serve --dev --sqa-opt-out -c "$config" \
-    </dev/null >>"$LOG_FILE" 2>&1 &
-
-  local i
-  for i in $(seq 1 40); do
-    [[ -s "$PID_FILE" ]] && break
-    sleep 0.05
-  done
-  pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-  if [[ ! "$pid" =~ ^[0-9]+$ ]]; then
-    log "could not determine Kratos' pid"
-    return 1
-  fi
-  if ! wait_ready "$pid"; then
-    return 1
-  fi
-  log "ready (pid $pid) on $PUBLIC_URL / $ADMIN_URL, log $LOG_FILE"
-}
-
-cmd_stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    log "not running"
-    return 0
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 10))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "still running after 10s, sending KILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.2
-  fi
-  rm -f "$PID_FILE"
-  log "stopped (pid $pid)"
-}
-
-cmd_status() {
-  local pid
-  if pid="$(running_pid)" && is_ready; then
-    echo "running (pid $pid) on $PUBLIC_URL / $ADMIN_URL"
-    return 0
-  fi
-  echo "not running"
-  return 1
+  svc_start "$BIN" serve --dev --sqa-opt-out -c "$config" || return 1
+  log "ready (pid $(cat "$PID_FILE")) on $PUBLIC_URL / $ADMIN_URL, log $LOG_FILE"
 }
 
 case "${1:-}" in
   build) cmd_build ;;
   start) cmd_start ;;
-  stop) cmd_stop ;;
-  status) cmd_status ;;
+  stop) svc_stop ;;
+  status) svc_status "on $PUBLIC_URL / $ADMIN_URL" ;;
   *)
     echo "usage: $0 build|start|stop|status" >&2
     exit 2

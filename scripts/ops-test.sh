@@ -48,7 +48,10 @@ export OPS_APP_BIN="$STATE/bin/hydra-logout-ui"
 export OPS_RESULTS="$STATE/results.json"
 APP_PORTS=(3010 3011 3012 3015 3016 3017 3020 4465)
 
-log() { echo "ops-test: $*" >&2; }
+# shellcheck source=scripts/lib/service.sh
+. "$ROOT/scripts/lib/service.sh"
+SVC_LABEL=ops-test
+log() { svc_log "$@"; }
 
 pg_bin() {
   local d
@@ -125,16 +128,13 @@ kill_leftover_apps() {
       exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
       if [[ "$exe" == "$OPS_APP_BIN" || "$exe" == "$OPS_APP_BIN (deleted)" ]]; then
         log "stopping leftover app instance $pid ($f)"
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$pid" 2>/dev/null || true
+        svc_terminate "$pid"
       fi
     fi
     rm -f "$f"
   done
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 NODE_PID=""
 PG_STARTED=0
@@ -144,17 +144,13 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   local t=$SECONDS
-  if [[ -n "$NODE_PID" ]] && kill -0 "$NODE_PID" 2>/dev/null; then
-    kill -TERM "$NODE_PID" 2>/dev/null || true
-    for _ in $(seq 1 75); do kill -0 "$NODE_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$NODE_PID" 2>/dev/null || true
-  fi
+  [[ -z "$NODE_PID" ]] || svc_terminate "$NODE_PID" 15
   kill_leftover_apps
   "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
   ((PG_STARTED)) && pg_stop
   local busy=()
   for p in "${APP_PORTS[@]}" "$HYDRA_PUBLIC_PORT" "$HYDRA_ADMIN_PORT" "$PG_PORT"; do
-    port_in_use "$p" && busy+=("$p")
+    svc_port_in_use "$p" && busy+=("$p")
   done
   ((${#busy[@]})) && log "WARNING: still listening after cleanup: ${busy[*]}"
   echo "ops-test: teardown $((SECONDS - t)) s, total $((SECONDS - T0)) s"
@@ -196,7 +192,7 @@ kill_leftover_apps
 "$ROOT/scripts/hydra.sh" stop >/dev/null 2>&1 || true
 busy=()
 for p in "${APP_PORTS[@]}" "$HYDRA_PUBLIC_PORT" "$HYDRA_ADMIN_PORT"; do
-  port_in_use "$p" && busy+=("$p")
+  svc_port_in_use "$p" && busy+=("$p")
 done
 if ((${#busy[@]})); then
   log "ports in use by something else: ${busy[*]}"

@@ -38,113 +38,34 @@ PORT="${SUPPORT_PORT:-5555}"
 READY_TIMEOUT="${SUPPORT_READY_TIMEOUT:-20}"
 URL="http://127.0.0.1:$PORT"
 
-log() { echo "support.sh[$INSTANCE]: $*" >&2; }
+# shellcheck source=scripts/lib/service.sh
+. "$ROOT/scripts/lib/service.sh"
+SVC_LABEL="support.sh[$INSTANCE]"
+SVC_PID_FILE="$PID_FILE"
+SVC_LOG_FILE="$LOG_FILE"
+SVC_OWNS="cmdline:$SERVER"
+SVC_READY_TIMEOUT="$READY_TIMEOUT"
+SVC_STOP_TIMEOUT=5
+SVC_PORTS="$PORT"
 
-# Prints the pid if the pid file names a live node process running our server.
-running_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$SERVER" || return 1
-  echo "$pid"
-}
-
-is_ready() {
+svc_is_ready() {
   curl -fsS -o /dev/null --max-time 2 "$URL/support/health" 2>/dev/null
 }
 
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-wait_ready() {
-  local pid="$1" deadline=$((SECONDS + READY_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    if is_ready; then
-      return 0
-    fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "server exited during startup; last log lines ($LOG_FILE):"
-      tail -n 40 "$LOG_FILE" >&2 || true
-      rm -f "$PID_FILE"
-      return 1
-    fi
-    sleep 0.1
-  done
-  log "server not ready after ${READY_TIMEOUT}s; last log lines ($LOG_FILE):"
-  tail -n 40 "$LOG_FILE" >&2 || true
-  return 1
-}
-
 cmd_start() {
-  local pid
-  if pid="$(running_pid)"; then
-    if wait_ready "$pid"; then
-      log "already running (pid $pid) on $URL"
-      return 0
-    fi
-    return 1
-  fi
-  rm -f "$PID_FILE"
-  if port_in_use "$PORT"; then
-    log "port $PORT on 127.0.0.1 is already in use by another process (not $PID_FILE)"
-    return 1
-  fi
+  local rc=0
+  svc_already_running || rc=$?
+  case $rc in 0) return 0 ;; 2) return 1 ;; esac
   mkdir -p "$STATE_DIR"
   echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) starting support server '$INSTANCE' on $URL" >>"$LOG_FILE"
-  PORT="$PORT" setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
-    node "$SERVER" </dev/null >>"$LOG_FILE" 2>&1 &
-  local i
-  for i in $(seq 1 40); do
-    [[ -s "$PID_FILE" ]] && break
-    sleep 0.05
-  done
-  pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-  if [[ ! "$pid" =~ ^[0-9]+$ ]]; then
-    log "could not determine the server's pid"
-    return 1
-  fi
-  wait_ready "$pid" || return 1
-  log "ready (pid $pid) on $URL, log $LOG_FILE"
-}
-
-cmd_stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    log "not running"
-    return 0
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 5))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "still running after 5s, sending KILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.2
-  fi
-  rm -f "$PID_FILE"
-  log "stopped (pid $pid)"
-}
-
-cmd_status() {
-  local pid
-  if pid="$(running_pid)" && is_ready; then
-    echo "running (pid $pid) on $URL"
-    return 0
-  fi
-  echo "not running"
-  return 1
+  PORT="$PORT" svc_start node "$SERVER" || return 1
+  svc_log "ready (pid $(cat "$PID_FILE")) on $URL, log $LOG_FILE"
 }
 
 case "${1:-}" in
   start) cmd_start ;;
-  stop) cmd_stop ;;
-  status) cmd_status ;;
+  stop) svc_stop ;;
+  status) svc_status "on $URL" ;;
   *)
     echo "usage: $0 start|stop|status" >&2
     exit 2
