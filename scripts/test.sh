@@ -5,7 +5,7 @@
 # suite (docs/CONFORMANCE.md). Prints "N passed, N failed" last.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 export PATH="$HOME/.cargo/bin:$PATH"
 
 "$ROOT/scripts/setup.sh" || { echo "setup failed"; exit 1; }
@@ -41,12 +41,18 @@ step() {
   fi
 }
 
-# Adds the counts from cargo test's "test result:" lines in a log.
-count_cargo() {
-  local p f
-  p=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$LOGS/$1.log" | awk '{s+=$4} END{print s+0}')
-  f=$(grep -Eo '; [0-9]+ failed' "$LOGS/$1.log" | awk '{s+=$2} END{print s+0}')
-  passed=$((passed + p)); failed=$((failed + f))
+# collect NAME [LABEL]: adds the counts of the last "LABEL: N passed, N failed" line (LABEL
+# defaults to NAME), which every runner
+# prints itself (scripts/cargo-test.sh, the Playwright summary reporter, the conformance and ops
+# runners, deploy-test.sh), from the step's log; a step that ran without one is broken.
+collect() {
+  local name="$1" label="${2:-$1}" line p f
+  if line=$(grep -E "^$label: [0-9]+ passed, [0-9]+ failed" "$LOGS/$name.log" | tail -1); then
+    read -r p f < <(sed -E 's/^[^:]+: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")
+    passed=$((passed + p)); failed=$((failed + f))
+  elif [[ " ${broken[*]} " != *" $name "* ]]; then
+    broken+=("$name-no-summary")
+  fi
 }
 
 step fmt cargo fmt --all -- --check
@@ -55,8 +61,7 @@ step deploy-lint "$ROOT/scripts/lint-deploy.sh"
 step clippy-ssr cargo clippy --features ssr --all-targets -- -D warnings
 step clippy-hydrate cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
-step unit cargo test --features ssr --lib
-count_cargo unit
+step unit "$ROOT/scripts/cargo-test.sh" unit --features ssr --lib
 
 export HYDRA_ADMIN_URL=http://127.0.0.1:4445 HYDRA_PUBLIC_URL=http://127.0.0.1:4444
 step hydra "$ROOT/scripts/hydra.sh" start
@@ -73,8 +78,7 @@ step hydra-kratos "${KRATOS_HYDRA[@]}" URLS_IDENTITY_PROVIDER_URL="$KRATOS_ADMIN
   "$ROOT/scripts/hydra.sh" start
 
 # Serially: Hydra on SQLite deadlocks under parallel writes (see testenv/README.md).
-step integration cargo test --features ssr --test integration -- --test-threads=1
-count_cargo integration
+step integration "$ROOT/scripts/cargo-test.sh" integration --features ssr --test integration -- --test-threads=1
 
 # Builds the release (what ships), serves it on 127.0.0.1:3000, runs Playwright.
 # KRATOS_ADMIN_URL (exported above) turns on the identity lookup there too.
@@ -89,13 +93,6 @@ step bundle "$ROOT/scripts/check-bundle.sh"
 # Deployment: the release behind a prefix-stripping proxy and behind a TLS-terminating proxy,
 # in Chromium (JS and no-JS), each with its own Hydra (ports 3050–3059, 8443).
 step deploy "$ROOT/scripts/deploy-test.sh"
-if line=$(grep -E '^deploy: [0-9]+ passed, [0-9]+ failed' "$LOGS/deploy.log" | tail -1); then
-  p=$(sed -E 's/^deploy: ([0-9]+) passed.*/\1/' <<<"$line")
-  f=$(sed -E 's/^deploy: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
-  passed=$((passed + p)); failed=$((failed + f))
-elif [[ " ${broken[*]} " != *" deploy "* ]]; then
-  broken+=("deploy-no-summary")
-fi
 
 # OpenID logout conformance (RP-Initiated, Front-Channel, Back-Channel Logout 1.0):
 # its own two Hydras (4500-4503), the release build on 3080/3082, an openid-client
@@ -106,27 +103,13 @@ step conformance node "$ROOT/end2end/conformance/run.mjs"
 # replicas behind a balancer, graceful shutdown, and a load of complete flows
 # (its own Hydra on PostgreSQL; the release binary built above).
 step ops "$ROOT/scripts/ops-test.sh"
-if line=$(grep -E '^ops: [0-9]+ passed, [0-9]+ failed' "$LOGS/ops.log" | tail -1); then
-  p=$(sed -E 's/^ops: ([0-9]+) passed.*/\1/' <<<"$line")
-  f=$(sed -E 's/^ops: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
-  passed=$((passed + p)); failed=$((failed + f))
-elif [[ " ${broken[*]} " != *" ops "* ]]; then
-  broken+=("ops-no-summary")
-fi
-if line=$(grep -E '^conformance: [0-9]+ passed, [0-9]+ failed' "$LOGS/conformance.log" | tail -1); then
-  p=$(sed -E 's/^conformance: ([0-9]+) passed.*/\1/' <<<"$line")
-  f=$(sed -E 's/^conformance: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
-  passed=$((passed + p)); failed=$((failed + f))
-elif [[ " ${broken[*]} " != *" conformance "* ]]; then
-  broken+=("conformance-no-summary")
-fi
-if line=$(grep -E '^playwright: [0-9]+ passed, [0-9]+ failed' "$LOGS/e2e.log" | tail -1); then
-  p=$(sed -E 's/^playwright: ([0-9]+) passed.*/\1/' <<<"$line")
-  f=$(sed -E 's/^playwright: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
-  passed=$((passed + p)); failed=$((failed + f))
-elif [[ " ${broken[*]} " != *" e2e "* ]]; then
-  broken+=("e2e-no-summary")
-fi
+
+collect unit
+collect integration
+collect e2e playwright
+collect deploy
+collect conformance
+collect ops
 
 echo
 if ((${#broken[@]})); then
