@@ -26,6 +26,7 @@ import { randomUUID } from "node:crypto";
 import * as oidc from "openid-client";
 import * as jose from "jose";
 import { chromium } from "@playwright/test";
+import { acceptConsent, acceptLogin, grantRequested } from "../../testenv/lib/hydra-login.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const STATE = resolve(ROOT, "target/conformance");
@@ -81,34 +82,22 @@ function send(res, status, body, type = "text/html; charset=utf-8") {
 }
 
 async function acceptor(h, kind, query, res) {
-  if (kind === "login") {
-    const c = encodeURIComponent(query.get("login_challenge") ?? "");
-    const got = await adminCall(h, "GET", `/admin/oauth2/auth/requests/login?login_challenge=${c}`);
-    if (got.status !== 200) return send(res, 502, `login request: ${got.status}`);
-    const lr = got.json;
-    // login_hint "name" or "name:noremember"
-    const [hintSubject, flag] = (lr.oidc_context?.login_hint || "alice").split(":");
-    const body = lr.skip
-      ? { subject: lr.subject, remember: true, remember_for: 0 }
-      : flag === "noremember"
-        ? { subject: hintSubject, remember: false }
-        : { subject: hintSubject, remember: true, remember_for: 0 };
-    const acc = await adminCall(h, "PUT", `/admin/oauth2/auth/requests/login/accept?login_challenge=${c}`, body);
-    if (acc.status !== 200) return send(res, 502, `login accept: ${acc.status} ${acc.text}`);
-    res.writeHead(302, { location: acc.json.redirect_to });
-    return res.end();
-  }
-  const c = encodeURIComponent(query.get("consent_challenge") ?? "");
-  const got = await adminCall(h, "GET", `/admin/oauth2/auth/requests/consent?consent_challenge=${c}`);
-  if (got.status !== 200) return send(res, 502, `consent request: ${got.status}`);
-  const acc = await adminCall(h, "PUT", `/admin/oauth2/auth/requests/consent/accept?consent_challenge=${c}`, {
-    grant_scope: got.json.requested_scope ?? [],
-    grant_access_token_audience: got.json.requested_access_token_audience ?? [],
-    remember: true,
-    remember_for: 0,
-  });
-  if (acc.status !== 200) return send(res, 502, `consent accept: ${acc.status} ${acc.text}`);
-  res.writeHead(302, { location: acc.json.redirect_to });
+  const call = (method, path, body) => adminCall(h, method, path, body);
+  const challenge = query.get(`${kind}_challenge`) ?? "";
+  const r =
+    kind === "login"
+      ? await acceptLogin(call, challenge, (lr) => {
+          // login_hint "name" or "name:noremember"
+          const [hintSubject, flag] = (lr.oidc_context?.login_hint || "alice").split(":");
+          return lr.skip
+            ? { subject: lr.subject, remember: true, remember_for: 0 }
+            : flag === "noremember"
+              ? { subject: hintSubject, remember: false }
+              : { subject: hintSubject, remember: true, remember_for: 0 };
+        })
+      : await acceptConsent(call, challenge, (cr) => grantRequested(cr));
+  if (r.failed) return send(res, 502, `${r.failed}: ${r.res.status} ${r.res.text ?? ""}`);
+  res.writeHead(302, { location: r.redirectTo });
   res.end();
 }
 

@@ -14,6 +14,7 @@
 
 import http from "node:http";
 import crypto from "node:crypto";
+import { acceptConsent, acceptLogin, grantRequested } from "../lib/hydra-login.mjs";
 
 const PORT = Number.parseInt(process.env.PORT ?? "5555", 10);
 const HOST = "127.0.0.1";
@@ -302,53 +303,38 @@ function ensureClient(rp, overrides = {}) {
 // ---------------------------------------------------------------------------
 // Login / consent auto-acceptor
 
+const admin = (method, path, body) => hydra(HYDRA_ADMIN_URL, method, path, body);
+
 async function handleLogin(req, res, query) {
   const challenge = query.get("login_challenge");
   if (!challenge) throw new HttpError(400, "missing login_challenge");
-  const c = encodeURIComponent(challenge);
-  const got = await hydra(HYDRA_ADMIN_URL, "GET", `/admin/oauth2/auth/requests/login?login_challenge=${c}`);
-  if (got.status !== 200) throw hydraError("getting the login request", got);
-  const lr = got.json;
-  // A remembered subject must be kept (Hydra otherwise restarts the flow with
-  // prompt=login); otherwise the login_hint chooses the user.
-  const subject = lr.subject || lr.oidc_context?.login_hint || DEFAULT_SUBJECT;
-  pushBounded(logins, {
-    skip: Boolean(lr.skip),
-    subject,
-    client_id: lr.client?.client_id ?? null,
-    session_id: lr.session_id ?? null,
-    received_at: new Date().toISOString(),
+  const r = await acceptLogin(admin, challenge, (lr) => {
+    // A remembered subject must be kept (Hydra otherwise restarts the flow with
+    // prompt=login); otherwise the login_hint chooses the user.
+    const subject = lr.subject || lr.oidc_context?.login_hint || DEFAULT_SUBJECT;
+    pushBounded(logins, {
+      skip: Boolean(lr.skip),
+      subject,
+      client_id: lr.client?.client_id ?? null,
+      session_id: lr.session_id ?? null,
+      received_at: new Date().toISOString(),
+    });
+    return { subject, remember: true, remember_for: 0 };
   });
-  const accepted = await hydra(HYDRA_ADMIN_URL, "PUT", `/admin/oauth2/auth/requests/login/accept?login_challenge=${c}`, {
-    subject,
-    remember: true,
-    remember_for: 0,
-  });
-  if (accepted.status !== 200 || !accepted.json?.redirect_to) throw hydraError("accepting the login request", accepted);
-  redirect(res, accepted.json.redirect_to);
+  if (r.failed) throw hydraError(r.failed, r.res);
+  redirect(res, r.redirectTo);
 }
 
 async function handleConsent(req, res, query) {
   const challenge = query.get("consent_challenge");
   if (!challenge) throw new HttpError(400, "missing consent_challenge");
-  const c = encodeURIComponent(challenge);
-  const got = await hydra(HYDRA_ADMIN_URL, "GET", `/admin/oauth2/auth/requests/consent?consent_challenge=${c}`);
-  if (got.status !== 200) throw hydraError("getting the consent request", got);
-  const cr = got.json;
-  const accepted = await hydra(
-    HYDRA_ADMIN_URL,
-    "PUT",
-    `/admin/oauth2/auth/requests/consent/accept?consent_challenge=${c}`,
-    {
-      grant_scope: cr.requested_scope ?? [],
-      grant_access_token_audience: cr.requested_access_token_audience ?? [],
-      remember: true,
-      remember_for: 0,
+  const r = await acceptConsent(admin, challenge, (cr) =>
+    grantRequested(cr, {
       session: { id_token: { name: cr.subject === DEFAULT_SUBJECT ? "Alice Example" : cr.subject } },
-    },
+    }),
   );
-  if (accepted.status !== 200 || !accepted.json?.redirect_to) throw hydraError("accepting the consent request", accepted);
-  redirect(res, accepted.json.redirect_to);
+  if (r.failed) throw hydraError(r.failed, r.res);
+  redirect(res, r.redirectTo);
 }
 
 // ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 import crypto from "node:crypto";
 import { CookieJar } from "./cookies.mjs";
 import { request, form } from "./http.mjs";
+import { acceptConsent, acceptLogin } from "../../lib/hydra-login.mjs";
 
 export class StepError extends Error {
   constructor(step, message, detail) {
@@ -86,21 +87,14 @@ export class Hydra {
       const loc = new URL(res.location);
       const login = loc.searchParams.get("login_challenge");
       const consent = loc.searchParams.get("consent_challenge");
-      if (login) {
-        const r = await this.admin("PUT", `/admin/oauth2/auth/requests/login/accept?login_challenge=${enc(login)}`, {
-          subject,
-          remember: true,
-          remember_for: 0,
-        });
-        if (r.status !== 200 || !r.json?.redirect_to) throw new StepError("login-accept", `${r.status}`, r.body.slice(0, 300));
-        next = r.json.redirect_to;
-      } else if (consent) {
-        const r = await this.admin("PUT", `/admin/oauth2/auth/requests/consent/accept?consent_challenge=${enc(consent)}`, {
-          grant_scope: ["openid"],
-          remember: true,
-        });
-        if (r.status !== 200 || !r.json?.redirect_to) throw new StepError("consent-accept", `${r.status}`, r.body.slice(0, 300));
-        next = r.json.redirect_to;
+      if (login || consent) {
+        const call = (method, path, body) => this.admin(method, path, body);
+        const r = login
+          ? await acceptLogin(call, login, { subject, remember: true, remember_for: 0 })
+          : await acceptConsent(call, consent, { grant_scope: ["openid"], remember: true });
+        const step = login ? "login-accept" : "consent-accept";
+        if (r.failed) throw new StepError(step, `${r.res.status}`, r.res.body.slice(0, 300));
+        next = r.redirectTo;
       } else if (res.location.startsWith(client.redirect)) {
         code = loc.searchParams.get("code");
         if (!code) throw new StepError("auth", `callback without code: ${loc.searchParams.get("error")}`);
