@@ -195,18 +195,7 @@ async fn post_end_session(rp: &Rp, query: &[(&str, &str)], body: &[(&str, &str)]
     if !query.is_empty() {
         url.query_pairs_mut().extend_pairs(query);
     }
-    let res = rp.browser.post(url).form(body).send().await.unwrap();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .unwrap_or_else(|| panic!("Hydra answered {} without a redirect", res.status()));
-    let location = Url::parse(location.to_str().unwrap()).unwrap();
-    assert_eq!(location.path(), "/logout", "{location}");
-    location
-        .query_pairs()
-        .find(|(k, _)| k == "logout_challenge")
-        .map(|(_, v)| v.into_owned())
-        .expect("logout_challenge")
+    logout_challenge(&rp.browser.post(url).form(body).send().await.unwrap())
 }
 
 #[tokio::test]

@@ -4,8 +4,7 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
-use http::{header, Request, StatusCode};
+use http::{header, StatusCode};
 use hydra_logout_ui::{
     error::AppError,
     logout::{
@@ -189,17 +188,7 @@ async fn expired_requests_offer_a_restart_and_refuse_decisions() {
 
     // Over HTTP: 410 with a restart link, no ID token or challenge in the page.
     let app = router(state);
-    let (status, _, html) = send(
-        app,
-        Request::get(format!(
-            "/logout?logout_challenge={}",
-            urlencode(&challenge)
-        ))
-        .header(header::ACCEPT, "text/html")
-        .body(Body::empty())
-        .unwrap(),
-    )
-    .await;
+    let (status, _, html) = send(app, get(&prompt_uri(&challenge), &[])).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(html.contains(r#"data-error="expired""#));
     assert!(html.contains(&format!(

@@ -31,27 +31,6 @@ fn state_with(extra: &[(&str, &str)], options: LeptosOptions) -> AppState {
     state_with_options(Hydra::Main, &env, options)
 }
 
-fn prompt_uri(challenge: &str) -> String {
-    format!("/logout?logout_challenge={}", urlencode(challenge))
-}
-
-fn get(uri: &str, headers: &[(&str, &str)]) -> Request<Body> {
-    let mut req = Request::get(uri).header(header::ACCEPT, "text/html");
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    req.body(Body::empty()).unwrap()
-}
-
-fn decide_post(body: String, headers: &[(&str, &str)]) -> Request<Body> {
-    let mut req = Request::post("/api/logout/decide")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    req.body(Body::from(body)).unwrap()
-}
-
 /// The prompt over HTTP: its CSRF cookie (`name=value`) and the form's ticket.
 async fn prompt_page(
     app: &axum::Router,
@@ -67,13 +46,6 @@ async fn prompt_page(
         (None, None) => panic!("the prompt set no CSRF cookie"),
     };
     (cookie, ticket_in(&html))
-}
-
-fn location(headers: &http::HeaderMap) -> String {
-    headers
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
 }
 
 /// How often the app called Hydra's accept (from its metrics router).
@@ -674,11 +646,7 @@ async fn a_return_address_containing_err_is_followed() {
         .append_pair("state", "st-err");
     let res = rp.browser.get(url).send().await.unwrap();
     let to = Url::parse(res.headers()[header::LOCATION].to_str().unwrap()).unwrap();
-    let challenge = to
-        .query_pairs()
-        .find(|(k, _)| k == "logout_challenge")
-        .map(|(_, v)| v.into_owned())
-        .expect("a logout challenge");
+    let challenge = query_param(&to, "logout_challenge").expect("a logout challenge");
 
     let app = router(state());
     let (cookie, ticket) = prompt_page(&app, &challenge, None).await;

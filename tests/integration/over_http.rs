@@ -20,17 +20,7 @@ async fn plain_html_flow_over_http() {
     let challenge = rp.start_logout("st-http").await;
     let app = router(state());
 
-    let (status, headers, html) = send(
-        app.clone(),
-        Request::get(format!(
-            "/logout?logout_challenge={}",
-            urlencode(&challenge)
-        ))
-        .header(header::ACCEPT, "text/html")
-        .body(Body::empty())
-        .unwrap(),
-    )
-    .await;
+    let (status, headers, html) = send(app.clone(), get(&prompt_uri(&challenge), &[])).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Sign out of Http App?"), "{html}");
     assert!(html.contains(r#"id="accept""#) && html.contains(r#"id="reject""#));
@@ -162,14 +152,7 @@ async fn plain_html_flow_over_http() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let back = headers[header::LOCATION].to_str().unwrap().to_owned();
     assert!(back.starts_with("/logout?logout_challenge="), "{back}");
-    let (status, _, html) = send(
-        app,
-        Request::get(back)
-            .header(header::ACCEPT, "text/html")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, html) = send(app, get(&back, &[])).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains(r#"data-error="not_found""#));
     assert!(html.contains("https://home.example/"), "home link missing");
@@ -192,14 +175,7 @@ async fn error_statuses_over_http() {
         ),
         ("/logged-out", StatusCode::OK),
     ] {
-        let (status, _, html) = send(
-            app.clone(),
-            Request::get(uri)
-                .header(header::ACCEPT, "text/html")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+        let (status, _, html) = send(app.clone(), get(uri, &[])).await;
         assert_eq!(status, want, "{uri}");
         assert!(
             !html.contains("<script>x</script>"),
@@ -207,14 +183,7 @@ async fn error_statuses_over_http() {
         );
     }
     let long = format!("/logout?logout_challenge={}", "a".repeat(64_600));
-    let (status, _, _) = send(
-        app,
-        Request::get(long)
-            .header(header::ACCEPT, "text/html")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, _) = send(app, get(&long, &[])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
@@ -239,16 +208,10 @@ async fn secrets_stay_out_of_responses_and_logs() {
 
     let res = app
         .clone()
-        .oneshot(
-            Request::get(format!(
-                "/logout?logout_challenge={}",
-                urlencode(&challenge)
-            ))
-            .header(header::ACCEPT, "text/html")
-            .header("x-request-id", "req-canary-1")
-            .body(Body::empty())
-            .unwrap(),
-        )
+        .oneshot(get(
+            &prompt_uri(&challenge),
+            &[("x-request-id", "req-canary-1")],
+        ))
         .await
         .unwrap();
     let mut seen = format!("{:?}", res.headers());
@@ -376,9 +339,7 @@ fn fuzzed_queries_and_forms_get_clear_statuses() {
         .unwrap();
     // Leptos' executor attaches to the runtime current when the router is built.
     let _entered = rt.enter();
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let dead = closed_port_url();
     let app = router(state_from(&[
         ("HYDRA_ADMIN_URL", dead.as_str()),
         ("HYDRA_PUBLIC_URL", dead.as_str()),
@@ -499,9 +460,7 @@ async fn health_and_metrics() {
     assert!(!text.contains(&challenge));
 
     // Hydra unreachable: not ready.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let dead = closed_port_url();
     let app = router(state_from(&[
         ("HYDRA_ADMIN_URL", dead.as_str()),
         ("HYDRA_PUBLIC_URL", dead.as_str()),
@@ -589,12 +548,6 @@ async fn the_page_language_follows_ui_locales_then_accept_language_then_default(
 /// Operator branding without a rebuild: name, logo, colour, support link.
 #[tokio::test]
 async fn branding_comes_from_configuration() {
-    let get = |uri: &str| {
-        Request::get(uri)
-            .header(header::ACCEPT, "text/html")
-            .body(Body::empty())
-            .unwrap()
-    };
     let app = router(state_from(&[
         ("HYDRA_ADMIN_URL", Hydra::Main.admin().as_str()),
         ("HYDRA_PUBLIC_URL", Hydra::Main.public().as_str()),
@@ -603,7 +556,7 @@ async fn branding_comes_from_configuration() {
         ("BRAND_PRIMARY_COLOR", "#0B6E4F"),
         ("SUPPORT_URL", "https://help.acme.test/"),
     ]));
-    let (status, _, html) = send(app.clone(), get("/logged-out")).await;
+    let (status, _, html) = send(app.clone(), get("/logged-out", &[])).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Acme &amp; ID"), "{html}");
     assert!(html.contains(r#"src="https://cdn.acme.test/logo.svg""#));
@@ -614,7 +567,7 @@ async fn branding_comes_from_configuration() {
             || html.contains("<title>Sign out · Acme &amp; ID</title>"),
         "{html}"
     );
-    let (status, headers, css) = send(app, get("/brand.css")).await;
+    let (status, headers, css) = send(app, get("/brand.css", &[])).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers[header::CONTENT_TYPE]
         .to_str()
@@ -627,9 +580,9 @@ async fn branding_comes_from_configuration() {
 
     // Unbranded: no brand stylesheet, no header, no support link.
     let app = router(state());
-    let (_, _, html) = send(app.clone(), get("/logged-out")).await;
+    let (_, _, html) = send(app.clone(), get("/logged-out", &[])).await;
     assert!(!html.contains("/brand.css") && !html.contains(r#"data-testid="brand""#));
-    let (status, _, _) = send(app, get("/brand.css")).await;
+    let (status, _, _) = send(app, get("/brand.css", &[])).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -676,14 +629,7 @@ async fn every_generated_url_follows_the_public_base_path() {
     let app = router(state);
     let (status, headers, html) = send(
         app.clone(),
-        Request::get(format!(
-            "/logout?logout_challenge={}",
-            urlencode(&challenge)
-        ))
-        .header(header::ACCEPT, "text/html")
-        .header("x-forwarded-prefix", "/evil")
-        .body(Body::empty())
-        .unwrap(),
+        get(&prompt_uri(&challenge), &[("x-forwarded-prefix", "/evil")]),
     )
     .await;
     assert_eq!(status, StatusCode::OK);

@@ -122,6 +122,44 @@ pub fn ticket_in(html: &str) -> String {
         .to_owned()
 }
 
+/// A loopback URL where nothing listens (a port just freed): Hydra unreachable.
+pub fn closed_port_url() -> String {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", closed.local_addr().unwrap())
+}
+
+/// The prompt's address for `challenge`.
+pub fn prompt_uri(challenge: &str) -> String {
+    format!("/logout?logout_challenge={}", urlencode(challenge))
+}
+
+/// `GET uri` as a browser asks for a page (`Accept: text/html`), plus `headers`.
+pub fn get(uri: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut req = Request::get(uri).header(header::ACCEPT, "text/html");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.body(Body::empty()).unwrap()
+}
+
+/// The decision form's post (`body` URL-encoded, no `Accept`), plus `headers`.
+pub fn decide_post(body: String, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut req = Request::post("/api/logout/decide")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
+/// The `Location` header, or "" without one.
+pub fn location(headers: &http::HeaderMap) -> String {
+    headers
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
 /// Sends `req` through `app`: status, headers and body.
 pub async fn send(app: axum::Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
     let res = app.oneshot(req).await.unwrap();
@@ -135,11 +173,7 @@ pub async fn send(app: axum::Router, req: Request<Body>) -> (StatusCode, http::H
 pub async fn prompt_html(app: axum::Router, challenge: &str, lang: &str) -> (StatusCode, String) {
     let (status, _, html) = send(
         app,
-        Request::get(format!("/logout?logout_challenge={}", urlencode(challenge)))
-            .header(header::ACCEPT, "text/html")
-            .header(header::ACCEPT_LANGUAGE, lang)
-            .body(Body::empty())
-            .unwrap(),
+        get(&prompt_uri(challenge), &[("accept-language", lang)]),
     )
     .await;
     (status, html)

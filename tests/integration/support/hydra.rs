@@ -192,11 +192,7 @@ impl Rp {
                 .unwrap()
                 .to_owned();
             let loc = next.join(&location).unwrap();
-            let param = |k: &str| {
-                loc.query_pairs()
-                    .find(|(n, _)| n == k)
-                    .map(|(_, v)| v.into_owned())
-            };
+            let param = |k: &str| query_param(&loc, k);
             if let Some(c) = param("login_challenge") {
                 let r: Value = admin
                     .put(format!(
@@ -205,12 +201,8 @@ impl Rp {
                         urlencode(&c)
                     ))
                     .json(&accept)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                    .json_answer()
+                    .await;
                 next = Url::parse(r["redirect_to"].as_str().unwrap()).unwrap();
             } else if let Some(c) = param("consent_challenge") {
                 let r: Value = admin
@@ -223,12 +215,8 @@ impl Rp {
                         "grant_scope": scope.split(' ').collect::<Vec<_>>(),
                         "remember": true,
                     }))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                    .json_answer()
+                    .await;
                 next = Url::parse(r["redirect_to"].as_str().unwrap()).unwrap();
             } else if loc.as_str().starts_with(&redirect) {
                 code = param("code");
@@ -247,12 +235,8 @@ impl Rp {
                 ("client_id", client_id.as_str()),
                 ("client_secret", "integration-test-secret"),
             ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json_answer()
+            .await;
         let id_token = tokens["id_token"].as_str().expect("id_token").to_owned();
         let refresh_token = tokens["refresh_token"].as_str().map(str::to_owned);
         Rp {
@@ -280,34 +264,13 @@ impl Rp {
             .append_pair("post_logout_redirect_uri", &self.post_logout)
             .append_pair("state", state)
             .extend_pairs(extra);
-        let res = self.browser.get(url).send().await.unwrap();
-        let location = Url::parse(
-            res.headers()
-                .get(header::LOCATION)
-                .expect("Hydra should redirect to the logout UI")
-                .to_str()
-                .unwrap(),
-        )
-        .unwrap();
-        assert_eq!(location.path(), "/logout", "{location}");
-        location
-            .query_pairs()
-            .find(|(k, _)| k == "logout_challenge")
-            .map(|(_, v)| v.into_owned())
-            .expect("logout_challenge")
+        logout_challenge(&self.browser.get(url).send().await.unwrap())
     }
 
     /// Starts a user-initiated logout (no ID token), relying on Hydra's cookie.
     pub async fn start_user_logout(&self) -> String {
         let url = format!("{}/oauth2/sessions/logout", self.hydra.public());
-        let res = self.browser.get(url).send().await.unwrap();
-        let location = Url::parse(res.headers()[header::LOCATION].to_str().unwrap()).unwrap();
-        assert_eq!(location.path(), "/logout", "{location}");
-        location
-            .query_pairs()
-            .find(|(k, _)| k == "logout_challenge")
-            .map(|(_, v)| v.into_owned())
-            .expect("logout_challenge")
+        logout_challenge(&self.browser.get(url).send().await.unwrap())
     }
 
     /// Whether Hydra still has the user's session: a new authorization request
@@ -324,11 +287,7 @@ impl Rp {
             .append_pair("nonce", "nonce-9876543210");
         let res = self.browser.get(url).send().await.unwrap();
         let loc = Url::parse(res.headers()[header::LOCATION].to_str().unwrap()).unwrap();
-        let challenge = loc
-            .query_pairs()
-            .find(|(k, _)| k == "login_challenge")
-            .map(|(_, v)| v.into_owned())
-            .unwrap();
+        let challenge = query_param(&loc, "login_challenge").unwrap();
         let login: Value = self
             .admin
             .get(format!(
@@ -336,16 +295,42 @@ impl Rp {
                 self.hydra.admin(),
                 urlencode(&challenge)
             ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json_answer()
+            .await;
         login["skip"].as_bool().unwrap()
     }
 }
 
 pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The value of `key` in `url`'s query.
+pub fn query_param(url: &Url, key: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The logout challenge in Hydra's answer `res`, which must redirect to the
+/// logout UI (`/logout`).
+pub fn logout_challenge(res: &reqwest::Response) -> String {
+    let location = res
+        .headers()
+        .get(header::LOCATION)
+        .unwrap_or_else(|| panic!("Hydra answered {} without a redirect", res.status()));
+    let location = Url::parse(location.to_str().unwrap()).unwrap();
+    assert_eq!(location.path(), "/logout", "{location}");
+    query_param(&location, "logout_challenge").expect("logout_challenge")
+}
+
+/// Sends a request and reads its JSON answer, failing the test on any error.
+pub trait JsonAnswer {
+    async fn json_answer(self) -> Value;
+}
+
+impl JsonAnswer for reqwest::RequestBuilder {
+    async fn json_answer(self) -> Value {
+        self.send().await.unwrap().json().await.unwrap()
+    }
 }

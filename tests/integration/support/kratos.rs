@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::StatusCode;
 use serde_json::{json, Value};
 
-use super::unique;
+use super::{unique, JsonAnswer};
 
 pub fn kratos_admin() -> String {
     std::env::var("KRATOS_ADMIN_URL").unwrap_or_else(|_| "http://127.0.0.1:4434".into())
@@ -70,12 +70,8 @@ impl Person {
         let http = plain_client();
         let flow: Value = http
             .get(format!("{}/self-service/login/api", kratos_public()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json_answer()
+            .await;
         let flow_id = flow["id"].as_str().expect("login flow id");
         let res = http
             .post(format!(
@@ -100,12 +96,8 @@ impl Person {
 pub async fn kratos_session_active(id: &str) -> bool {
     let session: Value = plain_client()
         .get(format!("{}/admin/sessions/{id}", kratos_admin()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_answer()
+        .await;
     session["active"]
         .as_bool()
         .unwrap_or_else(|| panic!("no `active` in {session}"))
