@@ -60,10 +60,7 @@ SVC_READY_TIMEOUT="$READY_TIMEOUT"
 SVC_PORTS="$PUBLIC_PORT $ADMIN_PORT"
 log() { svc_log "$@"; }
 
-svc_is_ready() {
-  curl -fsS -o /dev/null --max-time 2 "$PUBLIC_URL/health/ready" 2>/dev/null &&
-    curl -fsS -o /dev/null --max-time 2 "$ADMIN_URL/health/ready" 2>/dev/null
-}
+svc_is_ready() { svc_answers "$PUBLIC_URL/health/ready" "$ADMIN_URL/health/ready"; }
 
 cmd_build() { svc_go_build "$SRC_DIR" "$BIN" "Hydra v2.3.0"; }
 

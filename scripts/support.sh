@@ -48,9 +48,7 @@ SVC_READY_TIMEOUT="$READY_TIMEOUT"
 SVC_STOP_TIMEOUT=5
 SVC_PORTS="$PORT"
 
-svc_is_ready() {
-  curl -fsS -o /dev/null --max-time 2 "$URL/support/health" 2>/dev/null
-}
+svc_is_ready() { svc_answers "$URL/support/health"; }
 
 cmd_start() {
   local rc=0

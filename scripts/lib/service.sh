@@ -25,6 +25,7 @@
 #   svc_wait_http URL [SECONDS] [PID]   until URL answers 2xx, or PID exits, or time runs out
 #   svc_go_build SRC_DIR BIN WHAT      `go build` BIN from SRC_DIR when missing or stale (one
 #                      build at a time)
+#   svc_answers URL... exit 0 when every URL answers 2xx (a readiness check)
 #   svc_port_in_use PORT
 
 svc_log() { echo "${SVC_LABEL:-service}: $*" >&2; }
@@ -145,6 +146,14 @@ svc_status() {
   fi
   echo "not running"
   return 1
+}
+
+# svc_answers URL...: exit 0 when every URL answers 2xx within 2 s.
+svc_answers() {
+  local url
+  for url; do
+    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null || return 1
+  done
 }
 
 # svc_wait_http URL [SECONDS] [PID]: curl -k, so that TLS proxies with test certificates count.
