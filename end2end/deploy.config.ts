@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
 
 // Deployment tests (scripts/deploy-test.sh starts Hydra, the app and the proxies first).
 // Same Chromium and flags as playwright.config.ts; the TLS project additionally trusts the
@@ -7,21 +7,9 @@ import { defineConfig } from "@playwright/test";
 // That flag makes Chromium accept the certificate as valid, so the page is a secure context,
 // unlike Playwright's ignoreHTTPSErrors, which only skips the error and leaves the page
 // "Not secure". Chromium honours it only with a --user-data-dir, which Playwright always passes.
-const CHROMIUM = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].find((p) => existsSync(p));
-if (!CHROMIUM) throw new Error("Chromium not found (apt-get install chromium)");
 const SPKI = process.env.DEPLOY_TLS_SPKI ?? "";
 
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  ...(SPKI ? [`--ignore-certificate-errors-spki-list=${SPKI}`] : []),
-];
+const ARGS = [...CHROMIUM_ARGS, ...(SPKI ? [`--ignore-certificate-errors-spki-list=${SPKI}`] : [])];
 
 export default defineConfig({
   testDir: "deploy",

@@ -1,24 +1,6 @@
-import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
 import { APP_URL } from "./pages/urls";
-
-// Debian's Chromium (apt package `chromium`); Playwright never downloads a browser here.
-// /usr/bin/chromium is a wrapper script that prints a harmless warning, so prefer the binary.
-const CHROMIUM = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].find((p) => existsSync(p));
-if (!CHROMIUM) {
-  throw new Error("Chromium not found at /usr/lib/chromium/chromium or /usr/bin/chromium (apt-get install chromium)");
-}
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 export default defineConfig({
   testDir: "tests",
