@@ -76,6 +76,7 @@ pub fn state_for(hydra: Hydra) -> AppState {
     state_with(hydra, &[("HOME_URL", "https://home.example/")])
 }
 
+/// State for the main Hydra with a home URL: what most tests use.
 pub fn state() -> AppState {
     state_for(Hydra::Main)
 }
@@ -106,6 +107,7 @@ pub fn external(next: flow::Next) -> Url {
     }
 }
 
+/// The form's ticket of a prompt that asks.
 pub fn ticket_of(step: PromptStep) -> String {
     match step {
         PromptStep::Ask(p) => p.ticket,
@@ -219,6 +221,7 @@ impl CapturedLogs {
         (logs.clone(), tracing::subscriber::set_default(subscriber))
     }
 
+    /// Everything logged so far.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }

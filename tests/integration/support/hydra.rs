@@ -21,6 +21,7 @@ pub enum Hydra {
 }
 
 impl Hydra {
+    /// The admin API's base URL (from the environment, else the test default).
     pub fn admin(self) -> String {
         match self {
             Hydra::Main => std::env::var("HYDRA_ADMIN_URL"),
@@ -33,6 +34,7 @@ impl Hydra {
             Hydra::WithKratos => "http://127.0.0.1:4495".into(),
         })
     }
+    /// The public API's base URL (from the environment, else the test default).
     pub fn public(self) -> String {
         match self {
             Hydra::Main => std::env::var("HYDRA_PUBLIC_URL"),
@@ -47,10 +49,12 @@ impl Hydra {
     }
 }
 
+/// The main Hydra's public URL.
 pub fn public_url() -> String {
     Hydra::Main.public()
 }
 
+/// `prefix` plus the time in nanoseconds: a fresh client id or name.
 pub fn unique(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -94,10 +98,12 @@ async fn ensure_hydra(admin: &reqwest::Client, hydra: Hydra) {
 }
 
 impl Rp {
+    /// A new relying party signed in as alice at the main Hydra.
     pub async fn login(name: &str, client_name: &str) -> Rp {
         Rp::login_at(Hydra::Main, name, client_name).await
     }
 
+    /// A new relying party signed in as alice at `hydra`.
     pub async fn login_at(hydra: Hydra, name: &str, client_name: &str) -> Rp {
         Rp::login_as(hydra, &unique(name), client_name, json!({}), None).await
     }
@@ -301,6 +307,7 @@ impl Rp {
     }
 }
 
+/// `s` form-URL-encoded (as in a query value).
 pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -9,14 +9,17 @@ use serde_json::{json, Value};
 
 use super::{unique, JsonAnswer};
 
+/// Kratos' admin API (`KRATOS_ADMIN_URL`, default `http://127.0.0.1:4434`).
 pub fn kratos_admin() -> String {
     std::env::var("KRATOS_ADMIN_URL").unwrap_or_else(|_| "http://127.0.0.1:4434".into())
 }
 
+/// Kratos' public API (`KRATOS_PUBLIC_URL`, default `http://127.0.0.1:4433`).
 pub fn kratos_public() -> String {
     std::env::var("KRATOS_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:4433".into())
 }
 
+/// An HTTP client without cookies, 10 s timeout.
 pub fn plain_client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -33,6 +36,7 @@ pub struct Person {
 }
 
 impl Person {
+    /// A new identity named `name` with a unique e-mail and password.
     pub async fn create(name: &str) -> Person {
         let http = plain_client();
         let ready = http
