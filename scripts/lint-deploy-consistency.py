@@ -194,6 +194,30 @@ for rel, why in sorted(inputs.items()):
         problem(f"Dockerfile: compile-time input {rel} ({why}) is not in the image build "
                 "(no COPY of it, or .dockerignore excludes it)")
 
+# ... and must be watched by `cargo leptos watch`, or editing it changes nothing until some Rust
+# file is touched. cargo-leptos 0.3 watches `.rs` files under src/, the assets dir, the Tailwind
+# input and config files, and what [package.metadata.leptos] watch-additional-files names.
+m = re.search(r'^watch-additional-files\s*=\s*\[([^\]]*)\]', meta, re.M)
+watched_extra = re.findall(r'"([^"]+)"', m.group(1)) if m else []
+def leptos_setting(key):
+    m = re.search(rf'^{key}\s*=\s*"([^"]+)"', meta, re.M)
+    return m.group(1).rstrip("/").removeprefix("./") if m else None
+watched_files = {leptos_setting("tailwind-input-file"), leptos_setting("tailwind-config-file")}
+watched_dirs = [d for d in [leptos_setting("assets-dir"), *watched_extra] if d]
+def watched(rel):
+    if rel == "src" or (rel.startswith("src/") and rel.endswith(".rs")):
+        return True
+    return rel in watched_files or any(rel == d.rstrip("/") or rel.startswith(d.rstrip("/") + "/")
+                                       for d in watched_dirs)
+for rel, why in sorted(inputs.items()):
+    if rel in ("Cargo.toml", "Cargo.lock", "Leptos.toml"):
+        # cargo-leptos restarts on Cargo.toml itself; Leptos.toml is read at run time (and by a
+        # unit test, whose dep-info names it), never by the build.
+        continue
+    if pathlib.Path(rel).exists() and not watched(rel):
+        problem(f"Cargo.toml: compile-time input {rel} ({why}) is not watched by `cargo leptos "
+                "watch` (add it to [package.metadata.leptos] watch-additional-files)")
+
 # --- routes the app serves ---------------------------------------------------
 routes = set(re.findall(r'\.route\(\s*"([^"]+)"', "".join(
     p.read_text() for p in pathlib.Path("src").rglob("*.rs"))))
