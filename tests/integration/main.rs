@@ -19,6 +19,9 @@ mod support;
 
 /// Issue 16: what "sign out everywhere", "only {App}" and "cancel" do.
 mod decision;
+/// Defects found by outside reviews (a skipped prompt audited once, the metrics
+/// listener, credentials in admin URLs).
+mod fixes;
 /// The logout flow's functions against the real Hydra.
 mod flow;
 /// Hostile and unusual requests (issue 11), one test per kind.

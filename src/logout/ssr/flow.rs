@@ -416,6 +416,14 @@ where
         });
     }
     if intent == Intent::Navigation && should_skip(&flow.policy, &req) {
+        // Hydra answers get with the pending request until the browser follows
+        // the verifier, and accepts again: a reload or a second tab must not
+        // accept (and audit) a second time. Like a decision, one at a time, and
+        // an accept here is remembered.
+        let _turn = flow.decisions.turn(&challenge).await;
+        if let Some(redirect_to) = flow.decisions.accepted(&challenge) {
+            return Ok(PromptStep::Redirect(redirect_to));
+        }
         return match flow
             .hydra
             .accept_logout_request(&challenge)
@@ -424,6 +432,7 @@ where
         {
             AcceptLogout::Accepted { redirect_to } => {
                 audit(&flow.metrics, &req, "skipped");
+                flow.decisions.remember_accepted(&challenge, &redirect_to);
                 Ok(PromptStep::Redirect(redirect_to))
             }
             AcceptLogout::Gone(gone) => Err(gone.into()),

@@ -1,0 +1,102 @@
+//! Defects found by outside reviews, each proven fixed against the real Hydra.
+
+use axum::body::Body;
+use http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use hydra_logout_ui::server::{build_state, config::Config, router};
+use leptos::config::LeptosOptions;
+use tower::ServiceExt;
+
+use crate::support::{urlencode, CapturedLogs, Hydra, Rp};
+
+/// `GET /logout?logout_challenge=…` as a browser navigation: status, the
+/// `Location` (empty without one) and the body.
+async fn open(app: &axum::Router, challenge: &str) -> (StatusCode, String, String) {
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get(format!("/logout?logout_challenge={}", urlencode(challenge)))
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = res.status();
+    let location = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        location,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+/// A client whose logouts skip the prompt: the link opened twice (a reload), or
+/// in two tabs at once, accepts and writes the `skipped` audit line once. Hydra
+/// answers the request as pending until the browser follows the verifier, and
+/// accepts it again; this process remembers its accept. After the sign-out
+/// completed, opening the link again writes nothing either.
+#[tokio::test]
+async fn a_skipped_prompt_is_accepted_and_audited_once() {
+    let logs = CapturedLogs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let reload = Rp::login("it-skip-reload", "Skip App").await;
+    let tabs = Rp::login("it-skip-tabs", "Skip App").await;
+    let mut config = Config::for_tests(
+        Hydra::Main.admin().parse().unwrap(),
+        Hydra::Main.public().parse().unwrap(),
+    );
+    config.policy.skip_consent_clients = vec![reload.client_id.clone(), tabs.client_id.clone()];
+    config.operations.ticket_secret = Some("integration-test-secret-0123456789abcdef".into());
+    let options = LeptosOptions::builder()
+        .output_name("hydra-logout-ui")
+        .build();
+    let app = router(build_state(config, options).unwrap());
+    let verifier = format!("{}/oauth2/sessions/logout?", Hydra::Main.public());
+
+    // Opened, then reloaded before the browser followed the verifier.
+    let challenge = reload.start_logout("st-skip-reload").await;
+    let (status, first, _) = open(&app, &challenge).await;
+    assert!(status.is_redirection(), "{status}");
+    assert!(first.starts_with(&verifier), "{first}");
+    let (status, again, _) = open(&app, &challenge).await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(again, first, "the reload went elsewhere");
+
+    // Two tabs at once.
+    let challenge_tabs = tabs.start_logout("st-skip-tabs").await;
+    let ((s1, l1, _), (s2, l2, _)) =
+        tokio::join!(open(&app, &challenge_tabs), open(&app, &challenge_tabs));
+    assert!(s1.is_redirection() && s2.is_redirection(), "{s1} {s2}");
+    assert!(l1.starts_with(&verifier) && l2 == l1, "{l1} / {l2}");
+
+    // The sign-out completes; the link opened once more continues where Hydra says.
+    let done = reload.browser.get(&first).send().await.unwrap();
+    assert!(done.status().is_redirection(), "{}", done.status());
+    assert!(!reload.login_is_skipped().await, "Hydra's session survived");
+    let (status, _, _) = open(&app, &challenge).await;
+    assert!(status.is_redirection(), "{status}");
+
+    let logs = logs.text();
+    for rp in [&reload, &tabs] {
+        let audit: Vec<&str> = logs
+            .lines()
+            .filter(|l| {
+                l.contains("logout decision")
+                    && l.contains(&format!("client_id=\"{}\"", rp.client_id))
+            })
+            .collect();
+        assert_eq!(audit.len(), 1, "{}:\n{logs}", rp.client_id);
+        assert!(audit[0].contains("outcome=\"skipped\""), "{}", audit[0]);
+    }
+}
