@@ -3,7 +3,7 @@
 //! Every field's doc names its variable. [`Config::from_env`] reports *all*
 //! problems at once, so an operator fixes a deployment in one round.
 
-use std::time::Duration;
+use std::{net::SocketAddr, time::Duration};
 
 use secrecy::SecretString;
 use url::Url;
@@ -103,7 +103,7 @@ pub struct Operations {
     /// [`DEFAULT_METRICS_ADDR`], loopback only; `0.0.0.0:9464` for an in-cluster
     /// scraper; `off` for none). Never the main port, so metrics cannot leak
     /// through the public ingress (Ory's services keep them on the admin side too).
-    pub metrics_addr: Option<std::net::SocketAddr>,
+    pub metrics_addr: Option<SocketAddr>,
     /// Bounds on client connections (`HTTP_*`).
     pub listen: Listen,
 }
@@ -708,7 +708,6 @@ impl LogoutPolicy {
 
 impl Operations {
     fn from_env(env: &impl Env, problems: &mut Vec<String>) -> Operations {
-        let defaults = Operations::default();
         let listen_defaults = Listen::default();
         let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         Operations {
@@ -724,16 +723,7 @@ impl Operations {
                     .parse::<u64>()
                     .map_err(|_| "HSTS_MAX_AGE must be a number of seconds".into())
             }),
-            metrics_addr: match var(env, "METRICS_ADDR", problems, |a| match a.trim() {
-                "off" => Ok(None),
-                a => a.parse().map(Some).map_err(|_| {
-                    "METRICS_ADDR must be an address like 0.0.0.0:9464, or off".into()
-                }),
-            }) {
-                Some(addr) => addr,
-                None if env.get("METRICS_ADDR").is_some() => None,
-                None => defaults.metrics_addr,
-            },
+            metrics_addr: metrics_addr(env, problems),
             listen: Listen {
                 header_read_timeout: millis(
                     env,
@@ -758,6 +748,56 @@ impl Operations {
             },
         }
     }
+}
+
+/// `METRICS_ADDR`: `None` for `off` (or a value refused into `problems`), the
+/// default when unset.
+fn metrics_addr(env: &impl Env, problems: &mut Vec<String>) -> Option<SocketAddr> {
+    match var(env, "METRICS_ADDR", problems, |a| match a.trim() {
+        "off" => Ok(None),
+        a => a
+            .parse()
+            .map(Some)
+            .map_err(|_| "METRICS_ADDR must be an address like 0.0.0.0:9464, or off".into()),
+    }) {
+        Some(addr) => addr,
+        None if env.get("METRICS_ADDR").is_some() => None,
+        None => Operations::default().metrics_addr,
+    }
+}
+
+/// Whether listeners on `a` and `b` would claim the same socket: the same port
+/// (not 0, which picks a free one) and the same IP, or either one the
+/// unspecified address (`0.0.0.0` or `[::]`, every interface: it includes the
+/// other's).
+fn listeners_overlap(a: SocketAddr, b: SocketAddr) -> bool {
+    let (x, y) = (a.ip().to_canonical(), b.ip().to_canonical());
+    a.port() == b.port() && a.port() != 0 && (x == y || x.is_unspecified() || y.is_unspecified())
+}
+
+/// Problems between the site's listen address (`site_addr`: `LEPTOS_SITE_ADDR`,
+/// else `site-addr` in the Leptos site settings file) and `METRICS_ADDR` (as
+/// [`Config::from_env`] reads it, default included): `/metrics` must never be
+/// served on the public socket. Separate from [`Config::from_env`] because the
+/// site address comes from Leptos' settings; read from `env` again so that it
+/// is reported together with every other problem. A `METRICS_ADDR` that does
+/// not parse is [`Config::from_env`]'s to report, not repeated here.
+pub fn listener_problems(env: &impl Env, site_addr: SocketAddr) -> Vec<String> {
+    let Some(metrics) = metrics_addr(env, &mut Vec::new()) else {
+        return Vec::new();
+    };
+    if !listeners_overlap(metrics, site_addr) {
+        return Vec::new();
+    }
+    let metrics_value = if env.get("METRICS_ADDR").is_some() {
+        format!("{metrics}")
+    } else {
+        format!("unset: the default {metrics}")
+    };
+    vec![format!(
+        "METRICS_ADDR ({metrics_value}) overlaps the site's listen address LEPTOS_SITE_ADDR (or site-addr in {}: {site_addr}): /metrics would share the public port; give METRICS_ADDR another port, or set it to off",
+        env.get("LEPTOS_CONFIG").unwrap_or_else(|| "Leptos.toml".into())
+    )]
 }
 
 /// The site (`PUBLIC_URL`, `COOKIE_SECURE`) and whether its cookie is `Secure`

@@ -155,7 +155,10 @@ pub async fn run() -> ExitCode {
     let mut problems = Vec::new();
     let config = Config::from_env(&ProcessEnv).map_err(|e| problems.extend(e.0));
     let options = leptos_options().map_err(|e| problems.push(e));
-    let (Ok(config), Ok(options)) = (config, options) else {
+    if let Ok(options) = &options {
+        problems.extend(config::listener_problems(&ProcessEnv, options.site_addr));
+    }
+    let (Ok(config), Ok(options), true) = (config, options, problems.is_empty()) else {
         eprintln!("hydra-logout-ui: invalid configuration:");
         for p in &problems {
             eprintln!("  - {p}");

@@ -1,4 +1,8 @@
-//! Defects found by outside reviews, each proven fixed against the real Hydra.
+//! Defects found by outside reviews, each proven fixed: the server binary's
+//! `--check-config` (no port is bound) and the logout flow against the real
+//! Hydra.
+
+use std::process::{Command, Output};
 
 use axum::body::Body;
 use http::{header, Request, StatusCode};
@@ -8,6 +12,76 @@ use leptos::config::LeptosOptions;
 use tower::ServiceExt;
 
 use crate::support::{urlencode, CapturedLogs, Hydra, Rp};
+
+/// The server binary with `--check-config` and exactly `env` (run from the
+/// crate root, where `Leptos.toml` is).
+fn check_config(env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hydra-logout-ui"))
+        .arg("--check-config")
+        .env_clear()
+        .envs(env.iter().copied())
+        .env("RUST_LOG", "trace")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn printed(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+const HYDRA_ENV: [(&str, &str); 2] = [
+    ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+    ("HYDRA_PUBLIC_URL", "http://127.0.0.1:4444"),
+];
+
+/// `METRICS_ADDR` on the site's own socket (the same address, or the same port
+/// on every interface) is a configuration problem naming both variables, as
+/// `--check-config` and start-up report them (status 2, nothing bound).
+#[test]
+fn check_config_refuses_metrics_on_the_sites_address() {
+    for (site, metrics) in [
+        ("127.0.0.1:3000", "127.0.0.1:3000"),
+        ("127.0.0.1:3000", "0.0.0.0:3000"),
+        ("0.0.0.0:8080", "127.0.0.1:8080"),
+    ] {
+        let mut env = HYDRA_ENV.to_vec();
+        env.extend([("LEPTOS_SITE_ADDR", site), ("METRICS_ADDR", metrics)]);
+        let out = check_config(&env);
+        let text = printed(&out);
+        assert_eq!(out.status.code(), Some(2), "{site} / {metrics}: {text}");
+        assert!(
+            text.contains("invalid configuration")
+                && text.contains("METRICS_ADDR")
+                && text.contains("LEPTOS_SITE_ADDR"),
+            "{text}"
+        );
+    }
+    // Reported with every other problem, in one round.
+    let out = check_config(&[
+        ("HYDRA_ADMIN_URL", "http://127.0.0.1:4445"),
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:3000"),
+        ("METRICS_ADDR", "127.0.0.1:3000"),
+    ]);
+    let text = printed(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("HYDRA_PUBLIC_URL") && text.contains("LEPTOS_SITE_ADDR"),
+        "{text}"
+    );
+    // Its own port is fine.
+    let mut env = HYDRA_ENV.to_vec();
+    env.extend([
+        ("LEPTOS_SITE_ADDR", "0.0.0.0:3000"),
+        ("METRICS_ADDR", "127.0.0.1:9464"),
+    ]);
+    let out = check_config(&env);
+    assert!(out.status.success(), "{}", printed(&out));
+}
 
 /// `GET /logout?logout_challenge=…` as a browser navigation: status, the
 /// `Location` (empty without one) and the body.

@@ -521,3 +521,49 @@ fn for_tests_has_the_defaults_of_from_env() {
         assert_eq!(format!("{built:?}"), format!("{read:?}"));
     }
 }
+
+/// Outside review: `METRICS_ADDR` on the site's own socket was accepted, so
+/// `/metrics` could share the public port. Any overlap is refused, naming both
+/// variables; distinct sockets on one port stay allowed.
+#[test]
+fn metrics_never_share_the_sites_listen_address() {
+    let site = |a: &str| a.parse::<SocketAddr>().unwrap();
+    for (metrics, site_addr) in [
+        ("127.0.0.1:3000", "127.0.0.1:3000"),
+        ("0.0.0.0:3000", "127.0.0.1:3000"),
+        ("127.0.0.1:3000", "0.0.0.0:3000"),
+        ("[::]:8080", "10.0.0.5:8080"),
+        ("[::ffff:127.0.0.1]:3000", "127.0.0.1:3000"),
+        ("[::1]:3000", "[::]:3000"),
+    ] {
+        let env = with([("METRICS_ADDR", metrics)]);
+        let problems = listener_problems(&VecEnv(env), site(site_addr));
+        assert_eq!(problems.len(), 1, "{metrics} vs {site_addr}");
+        for name in ["METRICS_ADDR", "LEPTOS_SITE_ADDR", "Leptos.toml", site_addr] {
+            assert!(problems[0].contains(name), "{name}: {}", problems[0]);
+        }
+    }
+    // The default METRICS_ADDR counts too, and says it is the default.
+    let problems = listener_problems(&VecEnv(with([])), site(DEFAULT_METRICS_ADDR));
+    assert!(
+        problems.len() == 1 && problems[0].contains("unset: the default"),
+        "{problems:?}"
+    );
+    for (metrics, site_addr) in [
+        ("127.0.0.1:9464", "0.0.0.0:3000"),
+        ("0.0.0.0:9464", "127.0.0.1:3000"),
+        ("127.0.0.1:3000", "10.0.0.5:3000"),
+        ("[::1]:3000", "127.0.0.1:3000"),
+        ("127.0.0.1:0", "127.0.0.1:0"),
+        ("off", "127.0.0.1:9464"),
+        // Not an address: Config::from_env reports it, once.
+        ("main", "127.0.0.1:3000"),
+    ] {
+        let env = with([("METRICS_ADDR", metrics)]);
+        assert_eq!(
+            listener_problems(&VecEnv(env), site(site_addr)),
+            Vec::<String>::new(),
+            "{metrics} vs {site_addr}"
+        );
+    }
+}
