@@ -26,7 +26,7 @@ pub struct Config {
 }
 
 /// Where Hydra's admin API is and how to authenticate to it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HydraConnection {
     /// Base URL of Hydra's admin API: `HYDRA_ADMIN_URL` (self-hosted, e.g.
     /// `http://127.0.0.1:4445`), or the Ory Network project URL from `ORY_SDK_URL`
@@ -44,6 +44,28 @@ pub struct HydraConnection {
     /// Time budget for opening a connection to Hydra: `HYDRA_CONNECT_TIMEOUT_MS`
     /// (default 2000).
     pub connect_timeout: Duration,
+}
+
+/// Never prints the API key or a password inside `admin_url`.
+impl std::fmt::Debug for HydraConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HydraConnection")
+            .field("admin_url", &without_password(&self.admin_url))
+            .field("public_url", &without_password(&self.public_url))
+            .field("api_key", &self.api_key)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish()
+    }
+}
+
+/// `url` for printing: a password in it replaced by `***`.
+fn without_password(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("***"));
+    }
+    shown.to_string()
 }
 
 /// What a decision does beyond Hydra's own behaviour.
@@ -121,7 +143,7 @@ impl Default for Operations {
 
 /// The identity lookup (`GET {admin}/admin/identities/{subject}`, Ory Kratos'
 /// `getIdentity`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct IdentityConfig {
     /// Kratos' admin API: `KRATOS_ADMIN_URL` (self-hosted, e.g.
     /// `http://127.0.0.1:4434`); on Ory Network (`ORY_SDK_URL` or
@@ -141,6 +163,19 @@ pub struct IdentityConfig {
     /// Trait path of the e-mail address shown as a second line when it differs
     /// from the name: `IDENTITY_EMAIL_TRAIT` (default `email`; `-`: none).
     pub email_trait: Option<String>,
+}
+
+/// Never prints a password inside `admin_url`.
+impl std::fmt::Debug for IdentityConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityConfig")
+            .field("admin_url", &without_password(&self.admin_url))
+            .field("send_api_key", &self.send_api_key)
+            .field("timeout", &self.timeout)
+            .field("name_traits", &self.name_traits)
+            .field("email_trait", &self.email_trait)
+            .finish()
+    }
 }
 
 /// The Ory Network project URL for `ORY_PROJECT_SLUG`: a bare slug
@@ -191,6 +226,22 @@ fn is_loopback(url: &Url) -> bool {
         }
         None => false,
     }
+}
+
+/// A problem when `url`, the value of `name`, carries credentials
+/// (`http://user:password@host/`) that would travel over plain http to a host
+/// other than this machine: reqwest sends them as HTTP Basic authentication on
+/// every call, readable by anyone on the network, just like `ORY_API_KEY`. The
+/// same opt-out applies (`ALLOW_API_KEY_OVER_HTTP=true`, `allowed`). The
+/// sentence names the host only, never the credentials.
+fn credentials_over_http(name: &str, url: &Url, allowed: bool) -> Option<String> {
+    let has_credentials = !url.username().is_empty() || url.password().is_some();
+    (has_credentials && url.scheme() == "http" && !is_loopback(url) && !allowed).then(|| {
+        format!(
+            "{name} carries credentials (user:password@) that would be sent over plain http to {}: use https, or set ALLOW_API_KEY_OVER_HTTP=true if that network is private",
+            url.host_str().unwrap_or("?")
+        )
+    })
 }
 
 /// Default of `METRICS_ADDR`: loopback, so a fresh deployment exposes nothing.
@@ -495,17 +546,18 @@ fn millis(env: &impl Env, name: &str, default: u64, problems: &mut Vec<String>) 
 /// Network (whose project URL serves the identity API); off otherwise.
 fn identity_from_env(
     env: &impl Env,
-    hydra_admin: Option<&Url>,
-    ory_network: bool,
+    hydra: &HydraParts,
     problems: &mut Vec<String>,
 ) -> Option<IdentityConfig> {
+    let (hydra_admin, ory_network) = (hydra.admin_url.as_ref(), hydra.ory_network);
     let admin_url = match env.get("KRATOS_ADMIN_URL") {
-        Some(_) => var(
-            env,
-            "KRATOS_ADMIN_URL",
-            problems,
-            http_url("KRATOS_ADMIN_URL"),
-        ),
+        Some(_) => var(env, "KRATOS_ADMIN_URL", problems, |raw| {
+            let url = http_url("KRATOS_ADMIN_URL")(raw)?;
+            match credentials_over_http("KRATOS_ADMIN_URL", &url, hydra.allow_key_over_http) {
+                Some(problem) => Err(problem),
+                None => Ok(url),
+            }
+        }),
         None if ory_network => hydra_admin.cloned(),
         None => None,
     };
@@ -564,6 +616,8 @@ struct HydraParts {
     public_url: Option<Url>,
     api_key: Option<SecretString>,
     ory_network: bool,
+    /// `ALLOW_API_KEY_OVER_HTTP`: also allows credentials in admin URLs over http.
+    allow_key_over_http: bool,
     timeout: Duration,
     connect_timeout: Duration,
 }
@@ -664,11 +718,22 @@ impl HydraParts {
                 ));
             }
         }
+        let admin_name = if hydra_admin.is_some() {
+            "HYDRA_ADMIN_URL"
+        } else {
+            "ORY_SDK_URL"
+        };
+        problems.extend(
+            admin_url
+                .as_ref()
+                .and_then(|url| credentials_over_http(admin_name, url, allow_key_over_http)),
+        );
         HydraParts {
             admin_url,
             public_url,
             api_key,
             ory_network,
+            allow_key_over_http,
             timeout: millis(env, "HYDRA_TIMEOUT_MS", HYDRA_TIMEOUT_MS, problems),
             connect_timeout: millis(
                 env,
@@ -864,12 +929,7 @@ impl Config {
             })
             .unwrap_or_default(),
         };
-        let identity = identity_from_env(
-            env,
-            hydra.admin_url.as_ref(),
-            hydra.ory_network,
-            &mut problems,
-        );
+        let identity = identity_from_env(env, &hydra, &mut problems);
 
         match (hydra.admin_url, hydra.public_url) {
             (Some(admin_url), Some(public_url)) if problems.is_empty() => Ok(Config {

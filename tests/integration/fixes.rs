@@ -83,6 +83,117 @@ fn check_config_refuses_metrics_on_the_sites_address() {
     assert!(out.status.success(), "{}", printed(&out));
 }
 
+/// Credentials in an admin URL (`http://user:password@host/`) go as HTTP Basic
+/// authentication on every call: over plain http to another host they are
+/// refused like `ORY_API_KEY`, and the password is never printed.
+#[test]
+fn check_config_refuses_admin_url_credentials_over_plain_http() {
+    for (name, env) in [
+        (
+            "HYDRA_ADMIN_URL",
+            vec![
+                (
+                    "HYDRA_ADMIN_URL",
+                    "http://admin:canary-pw@hydra-admin:4445/",
+                ),
+                ("HYDRA_PUBLIC_URL", "https://auth.example.com/"),
+            ],
+        ),
+        (
+            "KRATOS_ADMIN_URL",
+            vec![
+                HYDRA_ENV[0],
+                HYDRA_ENV[1],
+                (
+                    "KRATOS_ADMIN_URL",
+                    "http://admin:canary-pw@kratos-admin:4434/",
+                ),
+            ],
+        ),
+    ] {
+        let out = check_config(&env);
+        let text = printed(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {text}");
+        assert!(
+            text.contains(&format!("{name} carries credentials")),
+            "{text}"
+        );
+        assert!(
+            !text.contains("canary-pw"),
+            "the password was printed: {text}"
+        );
+    }
+    // Loopback (or the explicit opt-out) is accepted, and still prints no password.
+    let out = check_config(&[
+        ("HYDRA_ADMIN_URL", "http://admin:canary-pw@127.0.0.1:4445/"),
+        ("HYDRA_PUBLIC_URL", "http://127.0.0.1:4444/"),
+        (
+            "KRATOS_ADMIN_URL",
+            "http://admin:canary-pw@kratos-admin:4434/",
+        ),
+        ("ALLOW_API_KEY_OVER_HTTP", "true"),
+    ]);
+    let text = printed(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        !text.contains("canary-pw"),
+        "the password was printed: {text}"
+    );
+}
+
+/// Credentials in `HYDRA_ADMIN_URL` reach no log line (at TRACE) and no page,
+/// whether Hydra answers or cannot be reached (the 503 page).
+#[tokio::test]
+async fn admin_url_credentials_reach_no_log_line_or_page() {
+    let logs = CapturedLogs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let rp = Rp::login("it-userinfo", "Userinfo App").await;
+    let challenge = rp.start_logout("st-userinfo").await;
+    let admin = Hydra::Main.admin().parse::<url::Url>().unwrap();
+    let unreachable = "http://admin:canary-pw@127.0.0.1:9/";
+    let mut pages = String::new();
+    for admin_url in [
+        format!(
+            "http://admin:canary-pw@{}:{}/",
+            admin.host_str().unwrap(),
+            admin.port().unwrap()
+        ),
+        unreachable.to_owned(),
+    ] {
+        let mut config = Config::for_tests(
+            admin_url.parse().unwrap(),
+            Hydra::Main.public().parse().unwrap(),
+        );
+        config.operations.ticket_secret = Some("integration-test-secret-0123456789abcdef".into());
+        let options = LeptosOptions::builder()
+            .output_name("hydra-logout-ui")
+            .build();
+        let app = router(build_state(config, options).unwrap());
+        let (status, _, html) = open(&app, &challenge).await;
+        let expected = if admin_url == unreachable {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(status, expected, "{html:.300}");
+        pages.push_str(&html);
+    }
+    assert!(pages.contains("alice"), "the prompt was not shown");
+    let logs = logs.text();
+    assert!(logs.contains("Hydra admin call failed"), "{logs}");
+    assert!(!pages.contains("canary-pw"), "the password reached a page");
+    assert!(
+        !logs.contains("canary-pw"),
+        "the password reached the logs:\n{logs}"
+    );
+}
+
 /// `GET /logout?logout_challenge=…` as a browser navigation: status, the
 /// `Location` (empty without one) and the body.
 async fn open(app: &axum::Router, challenge: &str) -> (StatusCode, String, String) {

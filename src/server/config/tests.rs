@@ -126,6 +126,18 @@ fn debug_output_hides_the_key() {
     ])
     .unwrap();
     assert!(!format!("{c:?}").contains("canary"));
+    // Nor a password inside an admin URL (loopback, so it is allowed).
+    let c = Config::from_env(&[
+        ("HYDRA_ADMIN_URL", "http://admin:canary-pw@127.0.0.1:4445"),
+        ("HYDRA_PUBLIC_URL", "http://127.0.0.1:4444"),
+        ("KRATOS_ADMIN_URL", "http://admin:canary-pw@127.0.0.1:4434"),
+    ])
+    .unwrap();
+    let debug = format!("{c:?}");
+    assert!(
+        !debug.contains("canary") && debug.contains("127.0.0.1:4434"),
+        "{debug}"
+    );
 }
 
 const HYDRA: [(&str, &str); 2] = [
@@ -565,5 +577,71 @@ fn metrics_never_share_the_sites_listen_address() {
             Vec::<String>::new(),
             "{metrics} vs {site_addr}"
         );
+    }
+}
+
+/// Outside review: `http://user:password@host/` in an admin URL sends the
+/// credentials as HTTP Basic authentication on every call; over plain http to
+/// another host they are refused like the API key, and never repeated.
+#[test]
+fn admin_url_credentials_never_go_over_plain_http_to_another_host() {
+    for (name, env) in [
+        (
+            "HYDRA_ADMIN_URL",
+            vec![
+                (
+                    "HYDRA_ADMIN_URL",
+                    "http://admin:canary-pw@hydra-admin:4445/",
+                ),
+                ("HYDRA_PUBLIC_URL", "https://auth.example.com/"),
+            ],
+        ),
+        (
+            "HYDRA_ADMIN_URL",
+            vec![
+                ("HYDRA_ADMIN_URL", "http://canary-user@10.0.0.5:4445/"),
+                ("HYDRA_PUBLIC_URL", "https://auth.example.com/"),
+            ],
+        ),
+        (
+            "KRATOS_ADMIN_URL",
+            with([(
+                "KRATOS_ADMIN_URL",
+                "http://admin:canary-pw@kratos-admin:4434/",
+            )]),
+        ),
+        (
+            "ORY_SDK_URL",
+            vec![
+                ("ORY_SDK_URL", "http://admin:canary-pw@10.0.0.5:8080/"),
+                ("ORY_API_KEY", "k"),
+                ("ALLOW_API_KEY_OVER_HTTP", "false"),
+            ],
+        ),
+    ] {
+        let err = load(env.clone()).unwrap_err();
+        assert!(
+            err.contains(&format!("{name} carries credentials")),
+            "{err}"
+        );
+        assert!(err.contains("ALLOW_API_KEY_OVER_HTTP"), "{err}");
+        assert!(!err.contains("canary"), "credentials in the message: {err}");
+    }
+    // The opt-out, loopback and https keep working.
+    for env in [
+        vec![
+            ("HYDRA_ADMIN_URL", "http://admin:pw@hydra-admin:4445/"),
+            ("HYDRA_PUBLIC_URL", "https://auth.example.com/"),
+            ("KRATOS_ADMIN_URL", "http://admin:pw@kratos-admin:4434/"),
+            ("ALLOW_API_KEY_OVER_HTTP", "true"),
+        ],
+        with([("KRATOS_ADMIN_URL", "http://admin:pw@127.0.0.1:4434/")]),
+        vec![
+            ("HYDRA_ADMIN_URL", "https://admin:pw@hydra-admin:4445/"),
+            ("HYDRA_PUBLIC_URL", "https://auth.example.com/"),
+            ("KRATOS_ADMIN_URL", "https://admin:pw@kratos-admin:4434/"),
+        ],
+    ] {
+        assert!(load(env.clone()).is_ok(), "{env:?}");
     }
 }
