@@ -4,14 +4,13 @@
 
 use std::process::{Command, Output};
 
-use axum::body::Body;
-use http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
-use hydra_logout_ui::server::{build_state, config::Config, router};
-use leptos::config::LeptosOptions;
-use tower::ServiceExt;
+use http::StatusCode;
+use hydra_logout_ui::server::router;
 
-use crate::support::{urlencode, CapturedLogs, Hydra, Rp};
+use crate::support::{
+    closed_port_url, get, location, prompt_uri, send, state_from, state_with, CapturedLogs, Hydra,
+    Rp, SECRET,
+};
 
 /// The server binary with `--check-config` and exactly `env` (run from the
 /// crate root, where `Leptos.toml` is).
@@ -145,37 +144,28 @@ fn check_config_refuses_admin_url_credentials_over_plain_http() {
 /// whether Hydra answers or cannot be reached (the 503 page).
 #[tokio::test]
 async fn admin_url_credentials_reach_no_log_line_or_page() {
-    let logs = CapturedLogs::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let (logs, _guard) = CapturedLogs::start();
     let rp = Rp::login("it-userinfo", "Userinfo App").await;
     let challenge = rp.start_logout("st-userinfo").await;
     let admin = Hydra::Main.admin().parse::<url::Url>().unwrap();
-    let unreachable = "http://admin:canary-pw@127.0.0.1:9/";
-    let mut pages = String::new();
-    for admin_url in [
+    let closed = closed_port_url().parse::<url::Url>().unwrap();
+    let with_credentials = |url: &url::Url| {
         format!(
             "http://admin:canary-pw@{}:{}/",
-            admin.host_str().unwrap(),
-            admin.port().unwrap()
-        ),
-        unreachable.to_owned(),
-    ] {
-        let mut config = Config::for_tests(
-            admin_url.parse().unwrap(),
-            Hydra::Main.public().parse().unwrap(),
-        );
-        config.operations.ticket_secret = Some("integration-test-secret-0123456789abcdef".into());
-        let options = LeptosOptions::builder()
-            .output_name("hydra-logout-ui")
-            .build();
-        let app = router(build_state(config, options).unwrap());
-        let (status, _, html) = open(&app, &challenge).await;
+            url.host_str().unwrap(),
+            url.port().unwrap()
+        )
+    };
+    let unreachable = with_credentials(&closed);
+    let mut pages = String::new();
+    for admin_url in [with_credentials(&admin), unreachable.clone()] {
+        let public = Hydra::Main.public();
+        let app = router(state_from(&[
+            ("HYDRA_ADMIN_URL", admin_url.as_str()),
+            ("HYDRA_PUBLIC_URL", public.as_str()),
+            ("LOGOUT_UI_SECRET", SECRET),
+        ]));
+        let (status, _, html) = send(app, get(&prompt_uri(&challenge), &[])).await;
         let expected = if admin_url == unreachable {
             StatusCode::SERVICE_UNAVAILABLE
         } else {
@@ -194,33 +184,6 @@ async fn admin_url_credentials_reach_no_log_line_or_page() {
     );
 }
 
-/// `GET /logout?logout_challenge=…` as a browser navigation: status, the
-/// `Location` (empty without one) and the body.
-async fn open(app: &axum::Router, challenge: &str) -> (StatusCode, String, String) {
-    let res = app
-        .clone()
-        .oneshot(
-            Request::get(format!("/logout?logout_challenge={}", urlencode(challenge)))
-                .header(header::ACCEPT, "text/html")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        location,
-        String::from_utf8_lossy(&body).into_owned(),
-    )
-}
-
 /// A client whose logouts skip the prompt: the link opened twice (a reload), or
 /// in two tabs at once, accepts and writes the `skipped` audit line once. Hydra
 /// answers the request as pending until the browser follows the verifier, and
@@ -228,40 +191,37 @@ async fn open(app: &axum::Router, challenge: &str) -> (StatusCode, String, Strin
 /// completed, opening the link again writes nothing either.
 #[tokio::test]
 async fn a_skipped_prompt_is_accepted_and_audited_once() {
-    let logs = CapturedLogs::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let (logs, _guard) = CapturedLogs::start();
     let reload = Rp::login("it-skip-reload", "Skip App").await;
     let tabs = Rp::login("it-skip-tabs", "Skip App").await;
-    let mut config = Config::for_tests(
-        Hydra::Main.admin().parse().unwrap(),
-        Hydra::Main.public().parse().unwrap(),
-    );
-    config.policy.skip_consent_clients = vec![reload.client_id.clone(), tabs.client_id.clone()];
-    config.operations.ticket_secret = Some("integration-test-secret-0123456789abcdef".into());
-    let options = LeptosOptions::builder()
-        .output_name("hydra-logout-ui")
-        .build();
-    let app = router(build_state(config, options).unwrap());
+    let skip = format!("{},{}", reload.client_id, tabs.client_id);
+    let app = router(state_with(
+        Hydra::Main,
+        &[("SKIP_LOGOUT_CONSENT_CLIENTS", skip.as_str())],
+    ));
+    // A browser navigation to the link: status and `Location`.
+    let open = |challenge: &str| {
+        let req = get(&prompt_uri(challenge), &[]);
+        let app = app.clone();
+        async move {
+            let (status, headers, _) = send(app, req).await;
+            (status, location(&headers))
+        }
+    };
     let verifier = format!("{}/oauth2/sessions/logout?", Hydra::Main.public());
 
     // Opened, then reloaded before the browser followed the verifier.
     let challenge = reload.start_logout("st-skip-reload").await;
-    let (status, first, _) = open(&app, &challenge).await;
+    let (status, first) = open(&challenge).await;
     assert!(status.is_redirection(), "{status}");
     assert!(first.starts_with(&verifier), "{first}");
-    let (status, again, _) = open(&app, &challenge).await;
+    let (status, again) = open(&challenge).await;
     assert!(status.is_redirection(), "{status}");
     assert_eq!(again, first, "the reload went elsewhere");
 
     // Two tabs at once.
     let challenge_tabs = tabs.start_logout("st-skip-tabs").await;
-    let ((s1, l1, _), (s2, l2, _)) =
-        tokio::join!(open(&app, &challenge_tabs), open(&app, &challenge_tabs));
+    let ((s1, l1), (s2, l2)) = tokio::join!(open(&challenge_tabs), open(&challenge_tabs));
     assert!(s1.is_redirection() && s2.is_redirection(), "{s1} {s2}");
     assert!(l1.starts_with(&verifier) && l2 == l1, "{l1} / {l2}");
 
@@ -269,7 +229,7 @@ async fn a_skipped_prompt_is_accepted_and_audited_once() {
     let done = reload.browser.get(&first).send().await.unwrap();
     assert!(done.status().is_redirection(), "{}", done.status());
     assert!(!reload.login_is_skipped().await, "Hydra's session survived");
-    let (status, _, _) = open(&app, &challenge).await;
+    let (status, _) = open(&challenge).await;
     assert!(status.is_redirection(), "{status}");
 
     let logs = logs.text();
