@@ -10,16 +10,15 @@ use leptos_router::{
 use crate::{
     error::AppError,
     logout::page::LogoutPage,
-    ui::{server_side::own_path, ErrorPage, ErrorView, LoggedOutPage, StayedPage},
+    ui::{use_request_context, ErrorPage, ErrorView, LoggedOutPage, StayedPage},
 };
 
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server::plumbing::headers::set_page_csp(options.env == leptos::config::Env::DEV);
+    let context = use_request_context();
     // Behind a proxy that mounts us under a prefix, the bundle is at <base>/pkg/.
-    let base = own_path("");
-    let favicon = own_path("/favicon.ico");
+    let base = context.own_path("");
+    let favicon = context.own_path("/favicon.ico");
     view! {
         <!DOCTYPE html>
         <html>
@@ -40,25 +39,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Whether the operator set a brand colour (served as `/brand.css`).
-fn brand_stylesheet() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<crate::server::state::AppState>()
-            .is_some_and(|s| s.config.presentation.brand.primary_color.is_some())
-    }
-    #[cfg(not(feature = "ssr"))]
-    false
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let context = use_request_context();
 
     view! {
-        <Stylesheet id="leptos" href=own_path("/pkg/hydra-logout-ui.css") />
-        {brand_stylesheet()
-            .then(|| view! { <Stylesheet id="brand" href=own_path("/brand.css") /> })}
+        <Stylesheet id="leptos" href=context.own_path("/pkg/hydra-logout-ui.css") />
+        {context
+            .site
+            .brand_stylesheet
+            .then(|| view! { <Stylesheet id="brand" href=context.own_path("/brand.css") /> })}
         <Router>
             <Routes fallback=|| view! { <ErrorView error=AppError::PageNotFound /> }>
                 // Async: the status code and any redirect depend on Hydra's answer,

@@ -1,8 +1,11 @@
 //! Shared page pieces and the small pages around the prompt.
 //!
 //! Every component here renders on the server only (the app uses islands; the
-//! one interactive part is `logout::form`), so components may read the server's
-//! state directly through [`server_side`].
+//! one interactive part is `logout::form`). What a page needs to know about the
+//! operator's settings and the request comes from one per-request
+//! [`RequestContext`], never from the server's state.
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_meta::{Html, Title};
@@ -10,77 +13,61 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{error::AppError, i18n::Lang};
 
-/// Reads of server state for rendering. In the browser build these components
-/// never run (they are not islands), so the fallbacks there are never shown.
-pub mod server_side {
-    use crate::i18n::Lang;
+/// What a page knows about the request it renders. The server provides one per
+/// request (`server::plumbing::page_context`, through `leptos_routes_with_context`'s
+/// `additional_context`); components read it with [`use_request_context`].
+///
+/// The CSP nonce is Leptos' own per-request context (`leptos::nonce`): the
+/// server binds the page's `Content-Security-Policy` to it when it builds this
+/// context, and Leptos puts it on the hydration scripts.
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    /// The operator's settings, the same for every request (built once at start-up).
+    pub site: Arc<SiteView>,
+    /// The page language when there is no logout request to ask: the
+    /// browser's `Accept-Language`, else `DEFAULT_LOCALE`.
+    pub lang: Lang,
+    /// Sets the HTTP status (a code like `404`) of the response being rendered;
+    /// `None` where no response is being rendered (the browser, route listing).
+    pub status: Option<fn(u16)>,
+}
 
-    /// The operator's `HOME_URL`.
-    pub fn home_url() -> Option<String> {
-        #[cfg(feature = "ssr")]
-        {
-            use leptos::prelude::use_context;
-            use_context::<crate::server::state::AppState>()
-                .and_then(|s| s.config.policy.home_url.as_ref().map(|u| u.to_string()))
-        }
-        #[cfg(not(feature = "ssr"))]
-        None
-    }
-
+impl RequestContext {
     /// `path` (starting with `/`) under the public base path (`PUBLIC_URL`), as
     /// browsers must request our own URLs behind a prefix-stripping proxy.
-    pub fn own_path(path: &str) -> String {
-        #[cfg(feature = "ssr")]
-        {
-            use leptos::prelude::use_context;
-            use_context::<crate::server::state::AppState>()
-                .map(|s| s.config.presentation.site.path(path))
-                .unwrap_or_else(|| path.to_owned())
-        }
-        #[cfg(not(feature = "ssr"))]
-        path.to_owned()
+    pub fn own_path(&self, path: &str) -> String {
+        format!("{}{path}", self.site.base_path)
     }
 
+    /// Serves the page being rendered with `code` (a 503 also gets `Retry-After`).
+    pub fn set_status(&self, code: u16) {
+        if let Some(set) = self.status {
+            set(code);
+        }
+    }
+}
+
+/// The operator's settings as pages show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteView {
+    /// `BRAND_NAME`, `BRAND_LOGO_URL`, `SUPPORT_URL`.
+    pub brand: BrandView,
+    /// Whether `/brand.css` serves the operator's colour (`BRAND_PRIMARY_COLOR`).
+    pub brand_stylesheet: bool,
+    /// The operator's `HOME_URL`.
+    pub home_url: Option<String>,
+    /// The path of `PUBLIC_URL` without its trailing `/` (`""` at the root, else
+    /// like `/ui`).
+    pub base_path: String,
     /// Hydra's end-session endpoint without parameters (see
-    /// [`crate::logout::ssr::flow::bare_end_session_url`]); `None` in the browser build.
-    pub fn end_session_url() -> Option<String> {
-        #[cfg(feature = "ssr")]
-        {
-            use leptos::prelude::use_context;
-            use_context::<crate::server::state::AppState>()
-                .map(|s| crate::logout::ssr::flow::bare_end_session_url(&s.hydra).to_string())
-        }
-        #[cfg(not(feature = "ssr"))]
-        None
-    }
+    /// `logout::ssr::flow::bare_end_session_url`).
+    pub end_session_url: Option<String>,
+}
 
-    /// The operator's branding (`BRAND_*`, `SUPPORT_URL`).
-    pub fn brand() -> super::BrandView {
-        #[cfg(feature = "ssr")]
-        {
-            use leptos::prelude::use_context;
-            use_context::<crate::server::state::AppState>()
-                .map(|s| super::BrandView {
-                    name: s.config.presentation.brand.name.clone(),
-                    logo_url: s.config.presentation.brand.logo_url.clone(),
-                    support_url: s.config.presentation.brand.support_url.clone(),
-                })
-                .unwrap_or_default()
-        }
-        #[cfg(not(feature = "ssr"))]
-        super::BrandView::default()
-    }
-
-    /// The language for a page that has no logout request to ask: the
-    /// browser's `Accept-Language`, else `DEFAULT_LOCALE`.
-    pub fn page_lang() -> Lang {
-        #[cfg(feature = "ssr")]
-        {
-            crate::server::plumbing::respond::negotiated_lang(None)
-        }
-        #[cfg(not(feature = "ssr"))]
-        Lang::default()
-    }
+/// The current request's [`RequestContext`]; the defaults (no brand, no base
+/// path, the default language) where none was provided, as in the browser.
+pub fn use_request_context() -> RequestContext {
+    use_context::<RequestContext>().unwrap_or_default()
 }
 
 /// What the pages show of the operator's brand.
@@ -95,7 +82,7 @@ pub struct BrandView {
 /// card and the support link.
 #[component]
 pub fn Card(lang: Lang, children: Children) -> impl IntoView {
-    let brand = server_side::brand();
+    let brand = use_request_context().site.brand.clone();
     let title = match &brand.name {
         Some(name) => format!("{} · {name}", lang.t("page-title")),
         None => lang.t("page-title"),
@@ -165,7 +152,7 @@ pub fn ExternalLink(href: String, label: String) -> impl IntoView {
 /// "Go to the home page", when the operator configured one.
 #[component]
 pub fn HomeLink(lang: Lang) -> impl IntoView {
-    server_side::home_url().map(|href| {
+    use_request_context().site.home_url.clone().map(|href| {
         view! {
             <p class="mt-6">
                 <a href=href class="btn btn-secondary" data-testid="home">
@@ -174,12 +161,6 @@ pub fn HomeLink(lang: Lang) -> impl IntoView {
             </p>
         }
     })
-}
-
-/// Sets the response status while rendering on the server; nothing in the browser.
-fn set_status(_code: u16) {
-    #[cfg(feature = "ssr")]
-    crate::server::plumbing::respond::set_status(_code);
 }
 
 /// A full-page explanation of an [`AppError`], served with its HTTP status.
@@ -193,8 +174,9 @@ pub fn ErrorView(
     #[prop(optional, into)]
     restart_url: Option<String>,
 ) -> impl IntoView {
-    set_status(error.status_code());
-    let lang = lang.unwrap_or_else(server_side::page_lang);
+    let context = use_request_context();
+    context.set_status(error.status_code());
+    let lang = lang.unwrap_or(context.lang);
     let code = error.code();
     view! {
         <Card lang>
@@ -232,7 +214,7 @@ pub fn ErrorView(
 /// A simple page: heading, one sentence, the home link.
 #[component]
 fn Notice(title_key: &'static str, text_key: &'static str) -> impl IntoView {
-    let lang = server_side::page_lang();
+    let lang = use_request_context().lang;
     view! {
         <Card lang>
             <h1 class="text-2xl font-semibold tracking-tight text-fg">{lang.t(title_key)}</h1>
@@ -309,8 +291,9 @@ pub fn ErrorPage() -> impl IntoView {
     // drops the unverified `state` and address (docs/CONFORMANCE.md, RPI-05).
     let unidentified_logout =
         code == "invalid_request" && full_description.contains("but id_token_hint is missing");
+    let context = use_request_context();
     let sign_out_here = unidentified_logout
-        .then(server_side::end_session_url)
+        .then(|| context.site.end_session_url.clone())
         .flatten();
     let known = KNOWN_OAUTH_ERRORS.iter().copied().find(|k| *k == code);
     let description: String = full_description
@@ -319,8 +302,8 @@ pub fn ErrorPage() -> impl IntoView {
         .take(MAX_DESCRIPTION_CHARS)
         .collect();
     let description = description.trim().to_owned();
-    let lang = server_side::page_lang();
-    set_status(400);
+    let lang = context.lang;
+    context.set_status(400);
     let explanation = match known {
         Some(code) => lang.t(&format!("oauth-error-{code}")),
         None => lang.t("oauth-error"),

@@ -7,7 +7,7 @@ use super::{api::load_prompt, form::DecisionForm, AppInfo, LogoutPrompt, Person,
 use crate::{
     error::AppError,
     i18n::Lang,
-    ui::{server_side::page_lang, Card, ErrorView, ExternalLink},
+    ui::{use_request_context, Card, ErrorView, ExternalLink},
 };
 
 /// `GET /logout?logout_challenge=…`. Rendered on the server with the logout
@@ -24,7 +24,7 @@ pub fn LogoutPage() -> impl IntoView {
 
     view! {
         <Suspense fallback=|| {
-            let lang = page_lang();
+            let lang = use_request_context().lang;
             view! {
                 <Card lang>
                     <p class="text-muted">{lang.t("loading")}</p>
@@ -37,7 +37,7 @@ pub fn LogoutPage() -> impl IntoView {
                         view! { <Prompt prompt=p failed=failed() /> }.into_any()
                     }
                     Ok(PromptOutcome::Redirected) => {
-                        let lang = page_lang();
+                        let lang = use_request_context().lang;
                         view! {
                             <Card lang>
                                 <p class="text-muted">{lang.t("continuing")}</p>

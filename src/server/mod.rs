@@ -18,7 +18,7 @@ use crate::app::{shell, App};
 use crate::logout::ssr::{decisions, ticket::TicketKey};
 use crate::ory::{hydra::HydraAdmin, identity};
 use config::{Config, ProcessEnv};
-use plumbing::{api_errors, headers, limits, serve, telemetry};
+use plumbing::{api_errors, headers, limits, page_context, serve, telemetry};
 use state::AppState;
 
 /// Where the shipped binary's site settings live (see `Leptos.toml`). cargo-leptos
@@ -95,7 +95,10 @@ pub fn router(state: AppState) -> Router {
             "/favicon.ico",
             tower_http::services::ServeFile::new(site_root.join("favicon.ico")),
         )
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        // Pages and server functions read a per-request context, built here.
+        .leptos_routes_with_context(&state, routes, page_context::provider(&state), move || {
+            shell(options.clone())
+        })
         .fallback(not_found);
     let app = api_errors::apply(app, state.config.presentation.site.clone()).layer(
         axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::count_requests),
@@ -111,8 +114,12 @@ async fn not_found(
     request: axum::extract::Request,
 ) -> axum::response::Response {
     let options = state.leptos_options.clone();
+    let context = page_context::provider(&state);
     let render = leptos_axum::render_app_async_with_context(
-        move || leptos::prelude::provide_context(state.clone()),
+        move || {
+            leptos::prelude::provide_context(state.clone());
+            context();
+        },
         move || shell(options.clone()),
     );
     let mut response = render(request).await;

@@ -102,17 +102,3 @@ pub fn set_status(code: u16) {
         }
     }
 }
-
-/// The page language: `ui_locales` (from the logout request), else the
-/// browser's `Accept-Language`, else `DEFAULT_LOCALE`.
-pub fn negotiated_lang(ui_locales: Option<&str>) -> crate::i18n::Lang {
-    let default = use_context::<crate::server::state::AppState>()
-        .map(|s| s.config.presentation.default_lang)
-        .unwrap_or_default();
-    let parts = use_context::<Parts>();
-    let accept = parts
-        .as_ref()
-        .and_then(|p| p.headers.get(header::ACCEPT_LANGUAGE))
-        .and_then(|v| v.to_str().ok());
-    crate::i18n::negotiate(ui_locales, accept, default)
-}
