@@ -97,8 +97,16 @@ const ALL: [AppError; 8] = [
 impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Deliberately drops the inner text: it can name internal URLs or types.
+    ///
+    /// On the server this runs only when a call's fields do not decode into the
+    /// server function's arguments, before our code runs: the client's fault, a
+    /// [`AppError::BadRequest`], answered with its status right here. In the
+    /// browser it is the call itself that failed.
     fn from_server_fn_error(_value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        // Deliberately drop the inner text: it can name internal URLs or types.
+        #[cfg(feature = "ssr")]
+        return crate::server::plumbing::respond::fail(AppError::BadRequest);
+        #[cfg(not(feature = "ssr"))]
         AppError::Transport
     }
 }

@@ -64,8 +64,20 @@ pub async fn load_prompt(_logout_challenge: String) -> Result<PromptOutcome, App
 /// Hydrated pages get errors as values and show them next to the buttons (the
 /// same choice can simply be sent again). Plain form posts cannot show a value,
 /// so they are redirected to a page describing the problem.
+///
+/// Each error reaches the browser with its own status in this one step
+/// (`respond::fail`); so does a request whose fields do not even decode
+/// (`AppError`'s `FromServerFnError`).
 #[server(endpoint = "logout/decide")]
 pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> {
+    use crate::server::plumbing::respond;
+
+    act_on(&ticket, decision).await.map_err(respond::fail)
+}
+
+/// `decide`'s work: redirects (`Ok`) or the error for the hydrated form.
+#[cfg(feature = "ssr")]
+async fn act_on(ticket: &str, decision: Decision) -> Result<(), AppError> {
     use crate::logout::ssr::{csrf, flow};
     use crate::server::{plumbing::respond, state::AppState};
     use http::request::Parts;
@@ -93,7 +105,7 @@ pub async fn decide(ticket: String, decision: Decision) -> Result<(), AppError> 
     // Every cookie of our name is a candidate (bounded): one planted beside
     // ours, e.g. with `Path=/api`, must not block the decision.
     let bindings = csrf::bindings_from(&parts, &state.config.presentation.site);
-    match flow::decide_with(&state, &ticket, &bindings, decision).await {
+    match flow::decide_with(&state, ticket, &bindings, decision).await {
         Ok(next) => {
             respond::redirect(&respond::location(&next, &state.config.presentation.site));
             Ok(())

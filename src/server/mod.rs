@@ -18,7 +18,7 @@ use crate::app::{shell, App};
 use crate::logout::ssr::{decisions, ticket::TicketKey};
 use crate::ory::{hydra::HydraAdmin, identity};
 use config::{Config, ProcessEnv};
-use plumbing::{api_errors, headers, limits, page_context, serve, telemetry};
+use plumbing::{headers, limits, page_context, serve, telemetry};
 use state::AppState;
 
 /// Where the shipped binary's site settings live (see `Leptos.toml`). cargo-leptos
@@ -100,9 +100,10 @@ pub fn router(state: AppState) -> Router {
             shell(options.clone())
         })
         .fallback(not_found);
-    let app = api_errors::apply(app, state.config.presentation.site.clone()).layer(
-        axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::count_requests),
-    );
+    let app = app.layer(axum::middleware::from_fn_with_state(
+        state.metrics.clone(),
+        metrics::count_requests,
+    ));
     let hsts = headers::Hsts::from_max_age(state.config.operations.hsts_max_age);
     telemetry::apply(headers::apply(limits::apply(app), hsts)).with_state(state)
 }
@@ -271,5 +272,84 @@ mod tests {
         assert_eq!(shipped.site_addr, built.site_addr);
         assert_eq!(shipped.reload_port, built.reload_port);
         assert_eq!(&*shipped.output_name, env!("CARGO_PKG_NAME"));
+    }
+
+    /// A decision's errors reach the client with their own status in one step,
+    /// also when its fields do not decode and `decide` never runs: 400 and the
+    /// error's code for tools and the hydrated form, our error page (303) for
+    /// a browser's plain post, the refusal's own 403 for the hydrated form.
+    /// Nothing here reaches Hydra (a closed port).
+    #[tokio::test]
+    async fn decision_errors_carry_their_own_status() {
+        use axum::body::{to_bytes, Body};
+        use http::{header, Request, StatusCode};
+        use tower::ServiceExt;
+
+        let closed = "http://127.0.0.1:9";
+        let config = super::Config::from_env(&[
+            ("HYDRA_ADMIN_URL", closed),
+            ("HYDRA_PUBLIC_URL", closed),
+            ("PUBLIC_URL", "https://auth.example.com/ui/"),
+        ])
+        .unwrap();
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("hydra-logout-ui")
+            .build();
+        let app = super::router(super::build_state(config, options).unwrap());
+        let post = |body: &'static str, headers: &[(&str, &str)]| {
+            let mut req = Request::post("/api/logout/decide")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            req.body(Body::from(body)).unwrap()
+        };
+        let fetch = (crate::logout::form::FETCH_HEADER, "1");
+        for (why, request, status, location, body) in [
+            (
+                "undecodable, a tool",
+                post("ticket=x", &[("accept", "*/*")]),
+                StatusCode::BAD_REQUEST,
+                None,
+                "\"bad_request\"",
+            ),
+            (
+                "undecodable, the hydrated form",
+                post("ticket=x", &[("accept", "application/json"), fetch]),
+                StatusCode::BAD_REQUEST,
+                None,
+                "\"bad_request\"",
+            ),
+            (
+                "undecodable, a browser's plain post",
+                post("decision=maybe&ticket=x", &[("accept", "text/html")]),
+                StatusCode::SEE_OTHER,
+                Some("/ui/error?error=bad_request"),
+                "",
+            ),
+            (
+                "cross-site, the hydrated form",
+                post(
+                    "ticket=x&decision=accept",
+                    &[
+                        ("accept", "application/json"),
+                        ("sec-fetch-site", "cross-site"),
+                        fetch,
+                    ],
+                ),
+                StatusCode::FORBIDDEN,
+                None,
+                "\"forbidden\"",
+            ),
+        ] {
+            let response = app.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status(), status, "{why}");
+            let got = response.headers().get(header::LOCATION);
+            assert_eq!(got.map(|v| v.to_str().unwrap()), location, "{why}");
+            let bytes = to_bytes(response.into_body(), 1024).await.unwrap();
+            if location.is_none() {
+                assert_eq!(String::from_utf8_lossy(&bytes), body, "{why}");
+            }
+        }
     }
 }

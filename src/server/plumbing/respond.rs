@@ -4,6 +4,8 @@ use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
+use crate::{error::AppError, server::state::AppState};
+
 /// True when the current request is the app's own hydrated decision form: a
 /// `POST` carrying [`crate::logout::form::FETCH_HEADER`]. A custom header cannot
 /// be sent cross-origin without a CORS preflight, which we never grant.
@@ -46,12 +48,6 @@ pub fn is_look_only_request() -> bool {
     })
 }
 
-/// Marks a redirect as one our own code chose, so `api_errors` never mistakes a
-/// legitimate target that happens to contain `__err=` for Leptos' error marker.
-/// Removed from the response before it leaves the server.
-pub const OWN_REDIRECT: header::HeaderName =
-    header::HeaderName::from_static("x-logout-ui-own-redirect");
-
 /// Redirects the browser to `location`: `303 See Other` (so the follow-up is a
 /// `GET` even after a `POST`) for every caller except the app's own hydrated
 /// form, which gets `200` with `Location` and Leptos' redirect header and
@@ -68,7 +64,6 @@ pub fn redirect(location: &str) {
         return;
     };
     res.insert_header(header::LOCATION, value);
-    res.insert_header(OWN_REDIRECT, HeaderValue::from_static("1"));
     if is_hydrated_call() {
         res.insert_header(
             header::HeaderName::from_static(leptos::server_fn::redirect::REDIRECT_HEADER),
@@ -101,4 +96,37 @@ pub fn set_status(code: u16) {
             res.insert_header(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
     }
+}
+
+/// Answers the current server-function call with `error`, in one step: its own
+/// status (and `Retry-After` for 503) instead of Leptos' `500`, under the error's
+/// code as the JSON body Leptos writes. A browser's plain form post (`Accept`
+/// naming `text/html`: the test Leptos uses to send it back to the referring
+/// page with `__err=`) goes to our error page instead, with `303 See Other`.
+/// Returns `error`, for the server function to return.
+pub fn fail(error: AppError) -> AppError {
+    let accepts_html = use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(header::ACCEPT)
+            .is_some_and(|v| String::from_utf8_lossy(v.as_bytes()).contains("text/html"))
+    });
+    let error_page = use_context::<AppState>()
+        .filter(|_| accepts_html)
+        .map(|state| {
+            let target = state
+                .config
+                .presentation
+                .site
+                .path(&format!("/error?error={}", error.code()));
+            HeaderValue::from_str(&target)
+        });
+    match (use_context::<ResponseOptions>(), error_page) {
+        (Some(res), Some(Ok(location))) => {
+            res.insert_header(header::LOCATION, location);
+            res.set_status(StatusCode::SEE_OTHER);
+        }
+        _ => set_status(error.status_code()),
+    }
+    error
 }
