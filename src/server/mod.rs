@@ -10,9 +10,21 @@ pub mod state;
 
 use std::{process::ExitCode, sync::Arc, time::Duration};
 
-use axum::{routing::get, Router};
+use axum::{
+    body::Body,
+    extract::Request,
+    middleware::{from_fn, from_fn_with_state},
+    routing::get,
+    Router,
+};
 use leptos::config::{get_configuration, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::ServiceBuilder;
+use tower_http::{
+    body::Limited,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+};
 
 use crate::app::{shell, App};
 use crate::logout::ssr::{decisions, ticket::TicketKey};
@@ -100,12 +112,36 @@ pub fn router(state: AppState) -> Router {
             shell(options.clone())
         })
         .fallback(not_found);
-    let app = app.layer(axum::middleware::from_fn_with_state(
-        state.metrics.clone(),
-        metrics::count_requests,
-    ));
+
+    // Every route and the fallback, outermost first. `plumbing::serve` adds one
+    // more around all of it, with the connection bounds: the whole-request
+    // timeout (408), for this router and the metrics one alike.
     let hsts = headers::Hsts::from_max_age(state.config.operations.hsts_max_age);
-    telemetry::apply(headers::apply(limits::apply(app), hsts)).with_state(state)
+    let middleware = ServiceBuilder::new()
+        // Drops a caller's `x-request-id` that is not plain before the next
+        // layer looks, so that it generates a fresh one in its place.
+        .layer(from_fn(telemetry::drop_unplain_request_id))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // After the id is set, since its span records it; before every refusal
+        // below, so 413/414/431 get their log line too.
+        .layer(telemetry::access_log())
+        // After the id is set: copies it onto every response, refusals included.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        // Outside the limits: refusals get the security headers too. Handlers'
+        // own values (the page's nonce CSP) win, so it wraps them all.
+        .layer(from_fn_with_state(hsts, headers::security_headers))
+        // Refuses long URIs and header sets before anything reads the request;
+        // outside the body limit, whose bare 413 it turns into a page.
+        .layer(from_fn(limits::bound_request))
+        .layer(RequestBodyLimitLayer::new(limits::MAX_BODY_BYTES))
+        // No order: hands axum's middleware functions the `Body` they take.
+        .map_request(|request: Request<Limited<Body>>| request.map(Body::new))
+        // Innermost: counts what passed the bounds, by matched route and status.
+        .layer(from_fn_with_state(
+            state.metrics.clone(),
+            metrics::count_requests,
+        ));
+    app.layer(middleware).with_state(state)
 }
 
 /// Every path no route claims: the 404 page, rendered like any other page (its

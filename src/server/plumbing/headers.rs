@@ -47,14 +47,6 @@ pub async fn security_headers(State(hsts): State<Hsts>, request: Request, next: 
     response
 }
 
-/// Adds [`security_headers`] to every route of `router`.
-pub fn apply<S: Clone + Send + Sync + 'static>(
-    router: axum::Router<S>,
-    hsts: Hsts,
-) -> axum::Router<S> {
-    router.layer(axum::middleware::from_fn_with_state(hsts, security_headers))
-}
-
 /// The Content-Security-Policy of a rendered page, bound to this response's nonce
 /// (Leptos puts the same nonce on its hydration scripts).
 ///

@@ -20,7 +20,9 @@ pub const MAX_URI_BYTES: usize = crate::logout::challenge::MAX_CHALLENGE_LEN + 5
 /// Largest accepted sum of header names and values.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// Largest accepted request body (a decision carries the ticket of the longest
-/// challenge, about 84 KiB).
+/// challenge, about 84 KiB); enforced by `tower_http`'s `RequestBodyLimitLayer`
+/// in the router's stack, which wraps the body itself, so it also bounds
+/// handlers that read the raw body (Leptos' server functions).
 pub const MAX_BODY_BYTES: usize = 128 * 1024;
 
 fn refuse(status: StatusCode, message: &'static str) -> Response {
@@ -36,7 +38,8 @@ fn refuse(status: StatusCode, message: &'static str) -> Response {
         .into_response()
 }
 
-/// Refuses over-long URIs (414) and oversized header sets (431).
+/// Refuses over-long URIs (414) and oversized header sets (431), and turns the
+/// body limit's bare 413 into the same short page.
 pub async fn bound_request(request: Request, next: Next) -> Response {
     let uri_len = request
         .uri()
@@ -61,15 +64,4 @@ pub async fn bound_request(request: Request, next: Next) -> Response {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE, "This request is too large");
     }
     response
-}
-
-/// Applies the bounds to every route of `router`.
-pub fn apply<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) -> axum::Router<S> {
-    router
-        // Wraps the body itself, so it also bounds handlers that read the raw body
-        // (Leptos' server functions), not only axum extractors.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            MAX_BODY_BYTES,
-        ))
-        .layer(axum::middleware::from_fn(bound_request))
 }

@@ -1,7 +1,8 @@
-//! HTTP plumbing shared by every route: the accept loop ([`serve`]), limits,
-//! security headers, request ids and access logs ([`telemetry`]), how responses,
-//! redirects and server-function errors are written ([`respond`]) and the
-//! per-request context pages read ([`page_context`]).
+//! HTTP plumbing shared by every route: the accept loop ([`serve`]), the layers
+//! of the router's one middleware stack (limits, security headers, request ids
+//! and access logs in [`telemetry`]), how responses, redirects and
+//! server-function errors are written ([`respond`]) and the per-request context
+//! pages read ([`page_context`]).
 
 pub mod headers;
 pub mod limits;

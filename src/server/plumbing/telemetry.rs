@@ -17,9 +17,8 @@ use std::time::Duration;
 use axum::{body::Body, extract::Request, response::Response};
 use http::HeaderName;
 use tower_http::{
-    classify::ServerErrorsFailureClass,
-    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    trace::TraceLayer,
+    classify::{ServerErrorsAsFailures, ServerErrorsFailureClass, SharedClassifier},
+    trace::{DefaultOnBodyChunk, DefaultOnEos, TraceLayer},
 };
 use tracing::Span;
 use tracing_subscriber::{fmt, prelude::*, EnvFilter};
@@ -47,19 +46,26 @@ pub fn init() {
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Request id (generated, or taken from the caller's `x-request-id`, and echoed)
-/// and one access-log line per request, around every route of `router`.
-pub fn apply<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) -> axum::Router<S> {
-    let trace = TraceLayer::new_for_http()
-        .make_span_with(make_span)
+/// One access-log line per request (method, path, status, latency), in a span
+/// that carries the request id.
+pub type AccessLog = TraceLayer<
+    SharedClassifier<ServerErrorsAsFailures>,
+    fn(&Request<Body>) -> Span,
+    (),
+    fn(&Response, Duration, &Span),
+    DefaultOnBodyChunk,
+    DefaultOnEos,
+    fn(ServerErrorsFailureClass, Duration, &Span),
+>;
+
+/// The access log layer; it reads the request id, so it goes inside the layer
+/// that sets it.
+pub fn access_log() -> AccessLog {
+    TraceLayer::new_for_http()
+        .make_span_with(make_span as fn(&Request<Body>) -> Span)
         .on_request(())
-        .on_response(on_response)
-        .on_failure(on_failure);
-    router
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-        .layer(trace)
-        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
-        .layer(axum::middleware::from_fn(drop_unplain_request_id))
+        .on_response(on_response as fn(&Response, Duration, &Span))
+        .on_failure(on_failure as fn(ServerErrorsFailureClass, Duration, &Span))
 }
 
 /// Longest caller-supplied request id we keep.
@@ -77,7 +83,10 @@ pub fn is_plain_request_id(id: &[u8]) -> bool {
 
 /// Removes a caller's `x-request-id` that is not plain (or is sent twice), so
 /// that `SetRequestIdLayer` generates one instead.
-async fn drop_unplain_request_id(mut request: Request, next: axum::middleware::Next) -> Response {
+pub async fn drop_unplain_request_id(
+    mut request: Request,
+    next: axum::middleware::Next,
+) -> Response {
     let ids = request.headers().get_all(&REQUEST_ID).iter().count();
     let plain = request
         .headers()
