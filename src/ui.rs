@@ -70,6 +70,14 @@ pub fn use_request_context() -> RequestContext {
     use_context::<RequestContext>().unwrap_or_default()
 }
 
+/// [`RequestContext::own_path`] for the current request; `path` itself where no
+/// context was provided. For the island, which also runs in the browser: it
+/// neither builds nor clones a context there.
+pub fn own_path(path: &str) -> String {
+    with_context(|context: &RequestContext| context.own_path(path))
+        .unwrap_or_else(|| path.to_owned())
+}
+
 /// What the pages show of the operator's brand.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BrandView {

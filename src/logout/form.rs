@@ -106,7 +106,7 @@ fn EnhancedForm(children: Children) -> impl IntoView {
     };
     // The island's server rendering knows the base path; in the browser the
     // island posts to whatever this attribute says (see `browser::post`).
-    let action = crate::ui::use_request_context().own_path(DECIDE_URL);
+    let action = crate::ui::own_path(DECIDE_URL);
     view! {
         <form method="post" action=action on:submit=on_submit>
             {children()}
