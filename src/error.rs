@@ -29,8 +29,9 @@ pub enum AppError {
     Inconsistent,
     /// A route that does not exist.
     PageNotFound,
-    /// The server-function machinery itself failed (bad arguments, network error on
-    /// the client). Carries no upstream text on purpose.
+    /// Sending the choice failed in the browser (network error, an answer it
+    /// could not read). Carries no upstream text on purpose. (On the server,
+    /// arguments that do not decode are a [`AppError::BadRequest`].)
     Transport,
 }
 

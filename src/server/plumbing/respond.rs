@@ -99,7 +99,7 @@ pub fn set_status(code: u16) {
 }
 
 /// Answers the current server-function call with `error`, in one step: its own
-/// status (and `Retry-After` for 503) instead of Leptos' `500`, under the error's
+/// status (and `Retry-After` for 503) instead of Leptos' `500`, with the error's
 /// code as the JSON body Leptos writes. A browser's plain form post (`Accept`
 /// naming `text/html`: the test Leptos uses to send it back to the referring
 /// page with `__err=`) goes to our error page instead, with `303 See Other`.
