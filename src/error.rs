@@ -95,6 +95,16 @@ const ALL: [AppError; 8] = [
     AppError::Transport,
 ];
 
+/// How the server answers a server-function call whose fields did not decode:
+/// given [`AppError::BadRequest`], sets the response's status (or a browser's
+/// redirect to the error page) and returns the error. Provided per request by
+/// `server::plumbing::page_context` (as `respond::fail`), so this module does not
+/// depend on the server's response plumbing. Absent (tests, the browser) the
+/// error is returned as it is.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Copy)]
+pub struct UndecodableCall(pub fn(AppError) -> AppError);
+
 impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -106,7 +116,10 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     /// browser it is the call itself that failed.
     fn from_server_fn_error(_value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         #[cfg(feature = "ssr")]
-        return crate::server::plumbing::respond::fail(AppError::BadRequest);
+        return leptos::prelude::use_context::<UndecodableCall>()
+            .map_or(AppError::BadRequest, |answer| {
+                (answer.0)(AppError::BadRequest)
+            });
         #[cfg(not(feature = "ssr"))]
         AppError::Transport
     }

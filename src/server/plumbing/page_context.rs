@@ -12,6 +12,7 @@ use leptos::prelude::{provide_context, use_context};
 
 use super::{headers, respond};
 use crate::{
+    error::UndecodableCall,
     i18n::{negotiate, Lang},
     logout::ssr::flow::bare_end_session_url,
     server::state::AppState,
@@ -47,6 +48,7 @@ pub fn provider(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
         // Only page renders carry a nonce; server function calls get no page CSP.
         headers::set_page_csp(dev_reload);
+        provide_context(UndecodableCall(respond::fail));
         provide_context(RequestContext {
             site: site.clone(),
             lang: negotiated_lang(default_lang),
