@@ -1,6 +1,6 @@
-//! The app under test: its state built from configuration (in one place:
-//! [`config`]), requests sent through its router, and what tests read in its
-//! pages and logs.
+//! The app under test: its state built from configuration ([`state_for`] from
+//! `Config::for_tests`, [`config`] from environment variables), requests sent
+//! through its router, and what tests read in its pages and logs.
 
 use axum::body::Body;
 use http::{header, Request, StatusCode};
@@ -71,9 +71,15 @@ pub fn state_with(hydra: Hydra, extra: &[(&str, &str)]) -> AppState {
     state_with_options(hydra, extra, options())
 }
 
-/// State for `hydra` with a home URL (`https://home.example/`).
+/// State for `hydra` with the test secret and a home URL
+/// (`https://home.example/`): [`Config::for_tests`], the defaults the unit tests
+/// use too.
 pub fn state_for(hydra: Hydra) -> AppState {
-    state_with(hydra, &[("HOME_URL", "https://home.example/")])
+    let (admin, public) = (hydra.admin(), hydra.public());
+    let mut config = Config::for_tests(admin.parse().unwrap(), public.parse().unwrap());
+    config.operations.ticket_secret = Some(SECRET.into());
+    config.policy.home_url = Some("https://home.example/".parse().unwrap());
+    build_state(config, options()).unwrap()
 }
 
 /// State for the main Hydra with a home URL: what most tests use.
