@@ -363,7 +363,12 @@ impl Brand {
         let logo_url = var(env, "BRAND_LOGO_URL", problems, |raw| {
             let raw = raw.trim().to_owned();
             let ok = (raw.starts_with('/') && !raw.starts_with("//"))
-                || Url::parse(&raw).is_ok_and(|u| u.scheme() == "https" && u.host().is_some());
+                || Url::parse(&raw).is_ok_and(|u| {
+                    u.scheme() == "https"
+                        && u.host().is_some()
+                        && u.username().is_empty()
+                        && u.password().is_none()
+                });
             if ok {
                 Ok(raw)
             } else {
@@ -382,7 +387,7 @@ impl Brand {
             }
         });
         let support_url =
-            var(env, "SUPPORT_URL", problems, http_url("SUPPORT_URL")).map(String::from);
+            var(env, "SUPPORT_URL", problems, browser_url("SUPPORT_URL")).map(String::from);
         Brand {
             name,
             logo_url,
@@ -503,6 +508,22 @@ fn http_url(name: &str) -> impl Fn(&str) -> Result<Url, String> + '_ {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
         Ok(_) => Err(format!("{name} must be an absolute http(s) URL")),
         Err(e) => Err(format!("{name} is not a valid URL ({e})")),
+    }
+}
+
+/// An absolute http(s) URL with a host and without credentials (`user:password@`):
+/// one that browsers are shown or sent to (links, redirects), where credentials
+/// would be disclosed to every visitor.
+fn browser_url(name: &str) -> impl Fn(&str) -> Result<Url, String> + '_ {
+    move |value| {
+        let url = http_url(name)(value)?;
+        if url.username().is_empty() && url.password().is_none() {
+            Ok(url)
+        } else {
+            Err(format!(
+                "{name} must not carry credentials (user:password@): browsers are shown or sent to it"
+            ))
+        }
     }
 }
 
@@ -682,9 +703,15 @@ impl HydraParts {
                 env,
                 "HYDRA_PUBLIC_URL",
                 problems,
-                http_url("HYDRA_PUBLIC_URL"),
+                browser_url("HYDRA_PUBLIC_URL"),
             ),
-            None if ory_network => admin_url.clone(),
+            // Ory Network's admin and public endpoints are one URL; credentials
+            // given for the admin calls never reach the browser.
+            None if ory_network => admin_url.clone().map(|mut url| {
+                let _ = url.set_username("");
+                let _ = url.set_password(None);
+                url
+            }),
             None => {
                 problems.push(
                     "HYDRA_PUBLIC_URL is required with HYDRA_ADMIN_URL (Hydra's public endpoint, e.g. https://auth.example.com)"
@@ -749,7 +776,7 @@ impl LogoutPolicy {
     fn from_env(env: &impl Env, problems: &mut Vec<String>) -> LogoutPolicy {
         let defaults = LogoutPolicy::default();
         LogoutPolicy {
-            home_url: var(env, "HOME_URL", problems, http_url("HOME_URL")),
+            home_url: var(env, "HOME_URL", problems, browser_url("HOME_URL")),
             skip_consent_clients: env
                 .get("SKIP_LOGOUT_CONSENT_CLIENTS")
                 .map(|v| {

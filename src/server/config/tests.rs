@@ -645,3 +645,45 @@ fn admin_url_credentials_never_go_over_plain_http_to_another_host() {
         assert!(load(env.clone()).is_ok(), "{env:?}");
     }
 }
+
+#[test]
+fn urls_browsers_see_never_carry_credentials() {
+    // Shown as links or used as redirects: credentials there reach every visitor
+    // (Hydra's public URL is in the "start signing out again" and restart links).
+    for (name, value) in [
+        (
+            "HYDRA_PUBLIC_URL",
+            "https://pub:canary-pw@auth.example.com/",
+        ),
+        ("HYDRA_PUBLIC_URL", "http://canary-user@127.0.0.1:4444/"),
+        ("HOME_URL", "https://u:canary-pw@home.example/"),
+        ("SUPPORT_URL", "https://u:canary-pw@help.example/"),
+    ] {
+        let mut env = with([]);
+        env.retain(|(k, _)| *k != name);
+        env.push((name, value));
+        let err = load(env).unwrap_err();
+        assert!(
+            err.contains(&format!("{name} must not carry credentials")),
+            "{err}"
+        );
+        assert!(!err.contains("canary"), "credentials in the message: {err}");
+    }
+    let err = load(with([(
+        "BRAND_LOGO_URL",
+        "https://u:canary-pw@cdn.example/logo.svg",
+    )]))
+    .unwrap_err();
+    assert!(err.contains("BRAND_LOGO_URL"), "{err}");
+    // On Ory Network the public URL is the SDK URL, without its credentials.
+    let c = load(vec![
+        ("ORY_SDK_URL", "https://admin:pw@proj.projects.oryapis.com/"),
+        ("ORY_API_KEY", "k"),
+    ])
+    .unwrap();
+    assert_eq!(
+        c.hydra.public_url.as_str(),
+        "https://proj.projects.oryapis.com/"
+    );
+    assert_eq!(c.hydra.admin_url.username(), "admin");
+}
