@@ -113,9 +113,8 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(not_found);
 
-    // Every route and the fallback, outermost first. `plumbing::serve` adds one
-    // more around all of it, with the connection bounds: the whole-request
-    // timeout (408), for this router and the metrics one alike.
+    // Every route and the fallback, outermost first. `plumbing::serve` adds the
+    // connection bounds (header read time, number of connections) around it.
     let hsts = headers::Hsts::from_max_age(state.config.operations.hsts_max_age);
     let middleware = ServiceBuilder::new()
         // Drops a caller's `x-request-id` that is not plain before the next
@@ -130,6 +129,10 @@ pub fn router(state: AppState) -> Router {
         // Outside the limits: refusals get the security headers too. Handlers'
         // own values (the page's nonce CSP) win, so it wraps them all.
         .layer(from_fn_with_state(hsts, headers::security_headers))
+        // Inside the headers, id and log layers, so a 408 is a complete answer
+        // (headers, x-request-id, a log line); outside everything that reads
+        // the body or waits on Hydra, so nothing escapes the bound.
+        .layer(serve::request_timeout(&state.config.operations.listen))
         // Refuses long URIs and header sets before anything reads the request;
         // outside the body limit, whose bare 413 it turns into a page.
         .layer(from_fn(limits::bound_request))
@@ -188,9 +191,13 @@ async fn brand_css(
 /// `/metrics` alone, served on `METRICS_ADDR` (default loopback), never on the
 /// public port.
 pub fn metrics_router(state: AppState) -> Router {
-    Router::new()
-        .route("/metrics", get(metrics::serve))
-        .with_state(state)
+    let listen = state.config.operations.listen.clone();
+    serve::with_request_timeout(
+        Router::new()
+            .route("/metrics", get(metrics::serve))
+            .with_state(state),
+        &listen,
+    )
 }
 
 /// Entry point of the binary.
@@ -308,6 +315,57 @@ mod tests {
         assert_eq!(shipped.site_addr, built.site_addr);
         assert_eq!(shipped.reload_port, built.reload_port);
         assert_eq!(&*shipped.output_name, env!("CARGO_PKG_NAME"));
+    }
+
+    /// A request that outlasts `HTTP_REQUEST_TIMEOUT_MS` gets a complete 408:
+    /// the security headers, `no-store` and an `x-request-id`, like every other
+    /// answer (it used to be hyper's bare 408 from outside the stack). Real
+    /// socket, the public router as served; nothing reaches Hydra.
+    #[tokio::test]
+    async fn a_request_timeout_is_a_complete_answer() {
+        use std::time::Duration;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let closed = "http://127.0.0.1:9";
+        let mut config = super::Config::for_tests(closed.parse().unwrap(), closed.parse().unwrap());
+        config.operations.listen.request_timeout = Duration::from_millis(500);
+        let listen = config.operations.listen.clone();
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("hydra-logout-ui")
+            .build();
+        let app = super::router(super::build_state(config, options).unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            super::serve::serve(listener, app, &listen, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(
+            b"POST /api/logout/decide HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nticket=",
+        )
+        .await
+        .unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+            .await
+            .expect("no answer within the request bound")
+            .unwrap();
+        let head = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
+        assert!(head.starts_with("http/1.1 408"), "{head}");
+        for expected in [
+            "x-request-id: ",
+            "x-frame-options: deny",
+            "x-content-type-options: nosniff",
+            "cache-control: no-store",
+            "content-security-policy: ",
+        ] {
+            assert!(head.contains(expected), "no {expected:?} in {head}");
+        }
+        let _ = stop.send(());
     }
 
     /// A decision's errors reach the client with their own status in one step,

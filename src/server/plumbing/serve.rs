@@ -7,7 +7,10 @@
 //!   complete within `header_read_timeout` of hyper starting to wait for it —
 //!   also between requests on a kept-alive connection, so idle connections go too;
 //! - **whole request**: once the header is in, reading the body and answering
-//!   must finish within `request_timeout`, else `408 Request Timeout`;
+//!   must finish within `request_timeout`, else `408 Request Timeout`. The
+//!   routers apply it ([`with_request_timeout`] for the metrics router; the
+//!   public router inside its middleware stack, so its 408 gets the security
+//!   headers, a request id and an access-log line like every other answer);
 //! - **connections**: at most `max_connections` at once; the next `accept`
 //!   waits for a free slot, so excess clients queue in the kernel's backlog
 //!   instead of costing us memory and file descriptors.
@@ -28,24 +31,31 @@ use tokio::{net::TcpListener, sync::Semaphore};
 
 use crate::server::config::Listen;
 
-/// Adds the whole-request bound to `app` (`408` when exceeded).
-pub fn with_request_timeout(app: Router, listen: &Listen) -> Router {
-    app.layer(tower_http::timeout::TimeoutLayer::with_status_code(
+/// The whole-request bound of `listen`: `408 Request Timeout` when reading the
+/// body and answering take longer than `request_timeout`.
+pub fn request_timeout(listen: &Listen) -> tower_http::timeout::TimeoutLayer {
+    tower_http::timeout::TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         listen.request_timeout,
-    ))
+    )
 }
 
-/// Serves `app` on `listener` within the bounds of `listen` until `shutdown`
-/// resolves; then stops accepting and waits for open connections to finish
-/// their requests (the caller bounds that wait). Returns when all are closed.
+/// Adds the whole-request bound to `app` (`408` when exceeded).
+pub fn with_request_timeout(app: Router, listen: &Listen) -> Router {
+    app.layer(request_timeout(listen))
+}
+
+/// Serves `app` on `listener` within the connection bounds of `listen` (header
+/// read time, number of connections; `app` carries the whole-request bound)
+/// until `shutdown` resolves; then stops accepting and waits for open
+/// connections to finish their requests (the caller bounds that wait). Returns
+/// when all are closed.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     listen: &Listen,
     shutdown: impl Future<Output = ()>,
 ) {
-    let app = with_request_timeout(app, listen);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(listen.header_read_timeout)
@@ -122,9 +132,14 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
-            serve(listener, app, &listen, async {
-                let _ = rx.await;
-            })
+            serve(
+                listener,
+                with_request_timeout(app, &listen),
+                &listen,
+                async {
+                    let _ = rx.await;
+                },
+            )
             .await;
         });
         (addr, tx)
