@@ -62,7 +62,7 @@ impl Lang {
 
 #[cfg(feature = "ssr")]
 mod catalogue {
-    use std::{borrow::Cow, collections::HashMap};
+    use std::{borrow::Cow, cell::RefCell, collections::HashMap};
 
     use fluent_templates::{fluent_bundle::FluentValue, LanguageIdentifier, Loader};
 
@@ -78,12 +78,49 @@ mod catalogue {
         };
     }
 
+    /// Most entries of [`PLAIN`] there can be: every message of every language
+    /// is far fewer (keys come from our code, not from requests).
+    const PLAIN_MAX: usize = 1024;
+
+    thread_local! {
+        /// Messages without variables, formatted once per thread: a page asks
+        /// for ~30 of them, and each Fluent lookup costs more than the rest of
+        /// the text's rendering (BENCHMARKS.md, "Ways there").
+        static PLAIN: RefCell<HashMap<&'static str, HashMap<Box<str>, String>>> =
+            RefCell::new(HashMap::new());
+    }
+
     pub fn lookup(lang: Lang, key: &str, arg: Option<(&'static str, &str)>) -> String {
+        if arg.is_none() {
+            let cached = PLAIN.with(|plain| {
+                plain
+                    .try_borrow()
+                    .ok()
+                    .and_then(|p| p.get(lang.tag())?.get(key).cloned())
+            });
+            if let Some(text) = cached {
+                return text;
+            }
+        }
         let Ok(id) = lang.tag().parse::<LanguageIdentifier>() else {
             return key.to_owned();
         };
         let result = match arg {
-            None => LOCALES.try_lookup(&id, key),
+            None => {
+                let text = LOCALES.try_lookup(&id, key);
+                if let Some(text) = &text {
+                    PLAIN.with(|plain| {
+                        if let Ok(mut p) = plain.try_borrow_mut() {
+                            if p.values().map(HashMap::len).sum::<usize>() < PLAIN_MAX {
+                                p.entry(lang.tag())
+                                    .or_default()
+                                    .insert(Box::from(key), text.clone());
+                            }
+                        }
+                    });
+                }
+                text
+            }
             Some((name, value)) => {
                 let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
                     HashMap::from([(Cow::Borrowed(name), FluentValue::from(value.to_owned()))]);
@@ -217,6 +254,21 @@ mod tests {
                 .t1("prompt-title-app", "app", "Shop"),
             "Von Shop abmelden?"
         );
+    }
+
+    #[test]
+    fn cached_messages_stay_per_language() {
+        let en = Lang::default();
+        let de = Lang::from_tag("de").unwrap();
+        for _ in 0..2 {
+            assert_eq!(en.t("action-restart"), "Start signing out again");
+            assert_ne!(de.t("action-restart"), en.t("action-restart"));
+            assert_eq!(
+                de.t1("prompt-title-app", "app", "Shop"),
+                "Von Shop abmelden?"
+            );
+            assert_eq!(de.t("no-such-message"), "no-such-message");
+        }
     }
 
     #[test]

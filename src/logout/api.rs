@@ -31,13 +31,15 @@ pub async fn load_prompt(logout_challenge: String) -> Result<PromptOutcome, AppE
     } else {
         flow::Intent::Navigation
     };
-    match flow::prompt_for(
+    // Boxed: Leptos' resource moves this future about ten times before it
+    // runs, and the Hydra call inside makes it kilobytes large.
+    match Box::pin(flow::prompt_for(
         &state,
         &logout_challenge,
         &binding,
         accept_language.as_deref(),
         intent,
-    )
+    ))
     .await?
     {
         flow::PromptStep::Ask(prompt) => Ok(PromptOutcome::Ask(prompt)),

@@ -14,29 +14,25 @@
 /// One decoded `key=value` pair, as bytes.
 pub type Pair = (Vec<u8>, Vec<u8>);
 
-/// Go's `url.QueryUnescape`: `None` on a malformed escape.
+/// Go's `url.QueryUnescape`: `None` on a malformed escape. Runs of plain bytes
+/// are copied whole (an `id_token_hint` is a kilobyte without one escape).
 fn unescape(raw: &str) -> Option<Vec<u8>> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'%' => {
-                let hex = bytes.get(i + 1..i + 3)?;
-                let hex = std::str::from_utf8(hex).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
+    let mut rest = raw.as_bytes();
+    let mut out = Vec::with_capacity(rest.len());
+    while let Some(at) = rest.iter().position(|&b| b == b'%' || b == b'+') {
+        let (plain, special) = rest.split_at(at);
+        out.extend_from_slice(plain);
+        if special.first() == Some(&b'+') {
+            out.push(b' ');
+            rest = special.get(1..)?;
+        } else {
+            let hex = special.get(1..3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = special.get(3..)?;
         }
     }
+    out.extend_from_slice(rest);
     Some(out)
 }
 
@@ -127,6 +123,21 @@ mod tests {
         );
         assert_eq!(get(&pairs, "b"), Some(&b"x y!"[..]));
         assert_eq!(get(&pairs, "nope"), None);
+    }
+
+    #[test]
+    fn unescapes_around_long_plain_runs() {
+        let token = "eyJhbGciOiJSUzI1NiJ9.".repeat(40);
+        let pairs = parse(&format!(
+            "id_token_hint={token}&s=%41+b%2&ui_locales=de+fr%2Bx"
+        ));
+        assert_eq!(
+            pairs,
+            vec![
+                (b"id_token_hint".to_vec(), token.into_bytes()),
+                (b"ui_locales".to_vec(), b"de fr+x".to_vec()),
+            ]
+        );
     }
 
     #[test]
