@@ -70,7 +70,7 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
         .map_err(|e| format!("could not build the HTTP client: {e}"))?;
     let identity = identity::IdentityAdmin::new(&config, metrics.clone())
         .map_err(|e| format!("could not build the HTTP client: {e}"))?;
-    Ok(AppState {
+    Ok(AppState::from(state::AppStateInner {
         leptos_options,
         config: Arc::new(config),
         hydra,
@@ -79,7 +79,7 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
         metrics,
         readiness: health::Readiness::default(),
         decisions: decisions::Decisions::default(),
-    })
+    }))
 }
 
 /// The whole HTTP application, without a socket (tests drive it with `oneshot`).

@@ -13,11 +13,18 @@ use crate::{
     ory::{hydra::HydraAdmin, identity::IdentityAdmin},
 };
 
-/// Everything a request may need. Cheap to clone; provided to server functions
-/// and page rendering through Leptos context. Every field is a substate
+/// Everything a request may need ([`AppStateInner`], reached through `Deref`),
+/// behind one `Arc`: axum clones the state into every layer of a route for
+/// each request and Leptos' `use_context` clones it again (about 50 times per
+/// prompt), so a clone is one reference count instead of ~30 and three URL
+/// copies (BENCHMARKS.md, "Ways there"). Provided to server functions and page
+/// rendering through Leptos context. Every field is a substate
 /// (`State<HydraAdmin>`, `State<Metrics>`, …); [`Flow`] is one too.
-#[derive(Clone, FromRef)]
-pub struct AppState {
+#[derive(Clone)]
+pub struct AppState(Arc<AppStateInner>);
+
+/// The fields of [`AppState`].
+pub struct AppStateInner {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pub hydra: HydraAdmin,
@@ -29,6 +36,43 @@ pub struct AppState {
     /// Decisions on one challenge run one at a time (`logout::ssr::decisions`).
     pub decisions: Decisions,
 }
+
+impl From<AppStateInner> for AppState {
+    fn from(inner: AppStateInner) -> Self {
+        AppState(Arc::new(inner))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
+/// `State<T>` extractors (and leptos_axum's `LeptosOptions`) for each field,
+/// as `#[derive(FromRef)]` gives them on a plain struct.
+macro_rules! from_ref {
+    ($($field:ident: $ty:ty),* $(,)?) => {
+        $(impl FromRef<AppState> for $ty {
+            fn from_ref(state: &AppState) -> Self {
+                state.$field.clone()
+            }
+        })*
+    };
+}
+
+from_ref!(
+    leptos_options: LeptosOptions,
+    config: Arc<Config>,
+    hydra: HydraAdmin,
+    identity: Option<IdentityAdmin>,
+    tickets: TicketKey,
+    metrics: Metrics,
+    readiness: Readiness,
+    decisions: Decisions,
+);
 
 impl FromRef<AppState> for Flow {
     fn from_ref(state: &AppState) -> Flow {
