@@ -14,12 +14,38 @@
 /// One decoded `key=value` pair, as bytes.
 pub type Pair = (Vec<u8>, Vec<u8>);
 
+/// Index of the first `a` or `b` in `hay`. Eight bytes at a time: the query of
+/// an RP-initiated logout is mostly its `id_token_hint`, a kilobyte that holds
+/// neither `%`, `+` nor `;`, and each prompt reads it twice.
+fn find2(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    // Non-zero when some byte of `w` is zero (exact for "some", which is all we ask).
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
+    let (a8, b8) = (ONES * u64::from(a), ONES * u64::from(b));
+    let mut start = 0;
+    for chunk in hay.chunks_exact(8) {
+        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let w = u64::from_ne_bytes(bytes);
+        if has_zero(w ^ a8) | has_zero(w ^ b8) != 0 {
+            break;
+        }
+        start += 8;
+    }
+    hay.get(start..)?
+        .iter()
+        .position(|&c| c == a || c == b)
+        .map(|at| at + start)
+}
+
 /// Go's `url.QueryUnescape`: `None` on a malformed escape. Runs of plain bytes
-/// are copied whole (an `id_token_hint` is a kilobyte without one escape).
+/// are copied whole.
 fn unescape(raw: &str) -> Option<Vec<u8>> {
     let mut rest = raw.as_bytes();
     let mut out = Vec::with_capacity(rest.len());
-    while let Some(at) = rest.iter().position(|&b| b == b'%' || b == b'+') {
+    while let Some(at) = find2(rest, b'%', b'+') {
         let (plain, special) = rest.split_at(at);
         out.extend_from_slice(plain);
         if special.first() == Some(&b'+') {
@@ -40,7 +66,7 @@ fn unescape(raw: &str) -> Option<Vec<u8>> {
 pub fn parse(query: &str) -> Vec<Pair> {
     query
         .split('&')
-        .filter(|pair| !pair.is_empty() && !pair.contains(';'))
+        .filter(|pair| !pair.is_empty() && find2(pair.as_bytes(), b';', b';').is_none())
         .filter_map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             Some((unescape(k)?, unescape(v)?))
@@ -138,6 +164,28 @@ mod tests {
                 (b"ui_locales".to_vec(), b"de fr+x".to_vec()),
             ]
         );
+    }
+
+    #[test]
+    fn finds_either_byte_at_any_offset() {
+        for len in 0..40 {
+            for at in 0..len {
+                for (byte, other) in [(b'%', b'+'), (b'+', b'%')] {
+                    let mut hay = vec![b'x'; len];
+                    hay[at] = byte;
+                    assert_eq!(find2(&hay, b'%', b'+'), Some(at), "{len} {at}");
+                    if at + 1 < len {
+                        hay[at + 1] = other;
+                        assert_eq!(find2(&hay, b'%', b'+'), Some(at), "{len} {at}");
+                    }
+                }
+            }
+            // 0x80-heavy and near-miss bytes never match.
+            let hay: Vec<u8> = (0..len)
+                .map(|i| [0x24, 0x26, 0xA5, 0x2A, 0x2C][i % 5])
+                .collect();
+            assert_eq!(find2(&hay, b'%', b'+'), None, "{len}");
+        }
     }
 
     #[test]
