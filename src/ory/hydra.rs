@@ -195,10 +195,17 @@ struct RedirectBody {
 #[derive(Clone)]
 pub struct HydraAdmin {
     http: reqwest::Client,
+    /// Shared, so that a clone (one per prompt and decision, for the flow's
+    /// substate) copies no URL.
+    urls: std::sync::Arc<AdminUrls>,
+    metrics: Metrics,
+}
+
+/// Where [`HydraAdmin`] sends its calls, resolved once.
+struct AdminUrls {
     logout_endpoint: Url,
     consent_sessions_endpoint: Url,
     public_url: Url,
-    metrics: Metrics,
 }
 
 /// Backoff before the 2nd and 3rd attempt of the (idempotent) read.
@@ -254,12 +261,14 @@ impl HydraAdmin {
         )?;
         Ok(HydraAdmin {
             http,
-            logout_endpoint: join_base(&config.admin_url, "admin/oauth2/auth/requests/logout"),
-            consent_sessions_endpoint: join_base(
-                &config.admin_url,
-                "admin/oauth2/auth/sessions/consent",
-            ),
-            public_url: config.public_url.clone(),
+            urls: std::sync::Arc::new(AdminUrls {
+                logout_endpoint: join_base(&config.admin_url, "admin/oauth2/auth/requests/logout"),
+                consent_sessions_endpoint: join_base(
+                    &config.admin_url,
+                    "admin/oauth2/auth/sessions/consent",
+                ),
+                public_url: config.public_url.clone(),
+            }),
             metrics,
         })
     }
@@ -309,11 +318,11 @@ impl HydraAdmin {
 
     /// Hydra's public URL (what `redirect_to` must point at).
     pub fn public_url(&self) -> &Url {
-        &self.public_url
+        &self.urls.public_url
     }
 
     fn endpoint(&self, action: Option<&str>, challenge: &LogoutChallenge) -> Url {
-        let mut url = self.logout_endpoint.clone();
+        let mut url = self.urls.logout_endpoint.clone();
         if let Some(action) = action {
             if let Ok(mut segments) = url.path_segments_mut() {
                 segments.push(action);
@@ -446,7 +455,7 @@ impl HydraAdmin {
         subject: &str,
         client_id: &str,
     ) -> Result<RevokeConsent, HydraError> {
-        let mut url = self.consent_sessions_endpoint.clone();
+        let mut url = self.urls.consent_sessions_endpoint.clone();
         url.query_pairs_mut()
             .append_pair("subject", subject)
             .append_pair("client", client_id);
@@ -489,12 +498,12 @@ impl HydraAdmin {
         let url = if raw.starts_with('/') && !raw.starts_with("//") {
             // Relative to Hydra's public *base*: keep a path prefix if Hydra sits
             // behind one.
-            let base = self.public_url.as_str().trim_end_matches('/');
+            let base = self.urls.public_url.as_str().trim_end_matches('/');
             Url::parse(&format!("{base}{raw}")).map_err(|_| HydraError::ForeignRedirect)?
         } else {
             Url::parse(raw).map_err(|_| HydraError::ForeignRedirect)?
         };
-        if url.origin() == self.public_url.origin() {
+        if url.origin() == self.urls.public_url.origin() {
             Ok(url)
         } else {
             Err(HydraError::ForeignRedirect)
