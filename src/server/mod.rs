@@ -368,6 +368,41 @@ mod tests {
         let _ = stop.send(());
     }
 
+    /// A decision sent chunked (no `Content-Length`) and larger than the body
+    /// limit gets the 413 page like a declared one; it used to surface as a
+    /// decode failure (400 `"bad_request"`). A small chunked body still works.
+    #[tokio::test]
+    async fn a_chunked_body_over_the_limit_gets_413() {
+        use axum::body::{to_bytes, Body};
+        use http::{header, Request, StatusCode};
+        use tower::ServiceExt;
+
+        let closed = "http://127.0.0.1:9";
+        let config = super::Config::for_tests(closed.parse().unwrap(), closed.parse().unwrap());
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("hydra-logout-ui")
+            .build();
+        let app = super::router(super::build_state(config, options).unwrap());
+        let chunked = |size: usize| {
+            let chunks = std::iter::once(axum::body::Bytes::from_static(b"ticket="))
+                .chain((0..size / 8192).map(|_| axum::body::Bytes::from(vec![b'a'; 8192])))
+                .map(Ok::<_, std::io::Error>);
+            Request::post("/api/logout/decide")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::TRANSFER_ENCODING, "chunked")
+                .header(header::ACCEPT, "*/*")
+                .body(Body::from_stream(futures_util::stream::iter(chunks)))
+                .unwrap()
+        };
+        let res = app.clone().oneshot(chunked(200 * 1024)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("too large"));
+        // Within the limit the decision is read and judged (its ticket is not valid).
+        let res = app.oneshot(chunked(16 * 1024)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    }
+
     /// A decision's errors reach the client with their own status in one step,
     /// also when its fields do not decode and `decide` never runs: 400 and the
     /// error's code for tools and the hydrated form, our error page (303) for

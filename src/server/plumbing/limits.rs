@@ -59,9 +59,40 @@ pub async fn bound_request(request: Request, next: Next) -> Response {
             "This request is too large",
         );
     }
+    let request = match read_chunked_body(request).await {
+        Ok(request) => request,
+        Err(refusal) => return refusal,
+    };
     let response = next.run(request).await;
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE, "This request is too large");
     }
     response
+}
+
+/// A body sent without `Content-Length` (chunked) is only found too large
+/// while a handler reads it, where Leptos reports a decode failure (400). Read
+/// here, within [`MAX_BODY_BYTES`], it gets the same 413 page as a declared
+/// one; a body that breaks off gets 400. Other requests pass untouched.
+async fn read_chunked_body(request: Request) -> Result<Request, Response> {
+    let headers = request.headers();
+    if !headers.contains_key(header::TRANSFER_ENCODING)
+        || headers.contains_key(header::CONTENT_LENGTH)
+    {
+        return Ok(request);
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Err(error) => {
+            let too_large = std::error::Error::source(&error)
+                .is_some_and(|e| e.is::<http_body_util::LengthLimitError>())
+                || error.into_inner().is::<http_body_util::LengthLimitError>();
+            Err(if too_large {
+                refuse(StatusCode::PAYLOAD_TOO_LARGE, "This request is too large")
+            } else {
+                refuse(StatusCode::BAD_REQUEST, "This request could not be read")
+            })
+        }
+    }
 }
