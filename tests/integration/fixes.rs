@@ -8,8 +8,8 @@ use http::StatusCode;
 use hydra_logout_ui::server::router;
 
 use crate::support::{
-    closed_port_url, get, location, prompt_uri, send, state_from, state_with, CapturedLogs, Hydra,
-    Rp, SECRET,
+    audit_lines, closed_port_url, get, location, prompt_uri, send, state_from, state_with,
+    CapturedLogs, Hydra, Rp, SECRET,
 };
 
 /// The server binary with `--check-config` and exactly `env` (run from the
@@ -234,12 +234,10 @@ async fn a_skipped_prompt_is_accepted_and_audited_once() {
 
     let logs = logs.text();
     for rp in [&reload, &tabs] {
-        let audit: Vec<&str> = logs
-            .lines()
-            .filter(|l| {
-                l.contains("logout decision")
-                    && l.contains(&format!("client_id=\"{}\"", rp.client_id))
-            })
+        let client = format!("client_id=\"{}\"", rp.client_id);
+        let audit: Vec<&str> = audit_lines(&logs)
+            .into_iter()
+            .filter(|l| l.contains(&client))
             .collect();
         assert_eq!(audit.len(), 1, "{}:\n{logs}", rp.client_id);
         assert!(audit[0].contains("outcome=\"skipped\""), "{}", audit[0]);

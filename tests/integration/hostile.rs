@@ -465,10 +465,7 @@ async fn log_lines_cannot_be_forged_and_request_ids_are_plain() {
             "a 30 000-byte request id in the logs"
         );
     }
-    let audit: Vec<&str> = pretty
-        .lines()
-        .filter(|l| l.contains("logout decision"))
-        .collect();
+    let audit = audit_lines(&pretty);
     assert_eq!(audit.len(), 1, "a forged audit line:\n{pretty}");
     assert!(audit[0].contains(&format!("sid=\"{sid}\"")), "{}", audit[0]);
     assert!(audit[0].contains(&id), "{}", audit[0]);

@@ -277,10 +277,7 @@ async fn secrets_stay_out_of_responses_and_logs() {
             "the {what} reached the logs:\n{logs}"
         );
     }
-    let audit: Vec<&str> = logs
-        .lines()
-        .filter(|l| l.contains("logout decision"))
-        .collect();
+    let audit = audit_lines(&logs);
     assert_eq!(audit.len(), 1, "{logs}");
     for field in [
         "subject=\"alice\"",

@@ -232,3 +232,10 @@ impl CapturedLogs {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
+
+/// The `audit` lines (one per decision: "logout decision …") among `logs`.
+pub fn audit_lines(logs: &str) -> Vec<&str> {
+    logs.lines()
+        .filter(|l| l.contains("logout decision"))
+        .collect()
+}
