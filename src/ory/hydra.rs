@@ -195,8 +195,7 @@ struct RedirectBody {
 #[derive(Clone)]
 pub struct HydraAdmin {
     http: reqwest::Client,
-    /// Shared, so that a clone (one per prompt and decision, for the flow's
-    /// substate) copies no URL.
+    /// Shared, so that a clone copies no URL.
     urls: std::sync::Arc<AdminUrls>,
     metrics: Metrics,
 }

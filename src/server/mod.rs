@@ -27,7 +27,7 @@ use tower_http::{
 };
 
 use crate::app::{shell, App};
-use crate::logout::ssr::{decisions, ticket::TicketKey};
+use crate::logout::ssr::{decisions, flow::Flow, ticket::TicketKey};
 use crate::ory::{hydra::HydraAdmin, identity};
 use config::{Config, ProcessEnv};
 use plumbing::{headers, limits, page_context, serve, telemetry};
@@ -70,6 +70,15 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
         .map_err(|e| format!("could not build the HTTP client: {e}"))?;
     let identity = identity::IdentityAdmin::new(&config, metrics.clone())
         .map_err(|e| format!("could not build the HTTP client: {e}"))?;
+    let flow = Arc::new(Flow {
+        hydra: hydra.clone(),
+        identity: identity.clone(),
+        tickets: tickets.clone(),
+        decisions: decisions::Decisions::default(),
+        metrics: metrics.clone(),
+        policy: config.policy.clone(),
+        default_lang: config.presentation.default_lang,
+    });
     Ok(AppState::from(state::AppStateInner {
         leptos_options,
         config: Arc::new(config),
@@ -78,7 +87,7 @@ pub fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppS
         tickets,
         metrics,
         readiness: health::Readiness::default(),
-        decisions: decisions::Decisions::default(),
+        flow,
     }))
 }
 

@@ -9,7 +9,7 @@ use leptos::config::LeptosOptions;
 
 use super::{config::Config, health::Readiness, metrics::Metrics};
 use crate::{
-    logout::ssr::{decisions::Decisions, flow::Flow, ticket::TicketKey},
+    logout::ssr::{flow::Flow, ticket::TicketKey},
     ory::{hydra::HydraAdmin, identity::IdentityAdmin},
 };
 
@@ -33,8 +33,10 @@ pub struct AppStateInner {
     pub tickets: TicketKey,
     pub metrics: Metrics,
     pub readiness: Readiness,
-    /// Decisions on one challenge run one at a time (`logout::ssr::decisions`).
-    pub decisions: Decisions,
+    /// The logout flow's substate, built once at start-up from the handles
+    /// above, the policy and the per-challenge decision locks (which only the
+    /// flow uses).
+    pub flow: Arc<Flow>,
 }
 
 impl From<AppStateInner> for AppState {
@@ -71,19 +73,5 @@ from_ref!(
     tickets: TicketKey,
     metrics: Metrics,
     readiness: Readiness,
-    decisions: Decisions,
+    flow: Arc<Flow>,
 );
-
-impl FromRef<AppState> for Flow {
-    fn from_ref(state: &AppState) -> Flow {
-        Flow {
-            hydra: state.hydra.clone(),
-            identity: state.identity.clone(),
-            tickets: state.tickets.clone(),
-            decisions: state.decisions.clone(),
-            metrics: state.metrics.clone(),
-            policy: state.config.policy.clone(),
-            default_lang: state.config.presentation.default_lang,
-        }
-    }
-}

@@ -1,6 +1,8 @@
 //! The logout story, independent of HTTP plumbing: turn a challenge into what the
 //! page shows, and a decision into where the browser goes next.
 
+use std::sync::Arc;
+
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 use url::Url;
 
@@ -25,10 +27,11 @@ use crate::{
     logout::{challenge::LogoutChallenge, AppInfo, Decision, LogoutPrompt},
 };
 
-/// What the logout flow uses, and nothing else: taken from the application's
-/// state with [`FromRef`] (`server::state`), so the flow's entry points accept
-/// any state a `Flow` can be taken from (the whole `AppState`, or a `Flow`).
-/// Cheap to clone (shared handles; the policy is a few strings).
+/// What the logout flow uses, and nothing else: built once at start-up and
+/// taken from the application's state as an `Arc<Flow>` with [`FromRef`]
+/// (`server::state`), so the flow's entry points accept any state an
+/// `Arc<Flow>` can be taken from (the whole `AppState`, or an `Arc<Flow>`), and
+/// taking it costs one reference count per request.
 #[derive(Clone)]
 pub struct Flow {
     /// Hydra's admin API.
@@ -367,7 +370,7 @@ pub async fn prompt<S>(
     accept_language: Option<&str>,
 ) -> Result<PromptStep, AppError>
 where
-    Flow: FromRef<S>,
+    Arc<Flow>: FromRef<S>,
 {
     prompt_for(
         state,
@@ -388,9 +391,9 @@ pub async fn prompt_for<S>(
     intent: Intent,
 ) -> Result<PromptStep, AppError>
 where
-    Flow: FromRef<S>,
+    Arc<Flow>: FromRef<S>,
 {
-    let flow = &Flow::from_ref(state);
+    let flow = &*Arc::<Flow>::from_ref(state);
     let challenge = LogoutChallenge::parse(raw_challenge).ok_or(AppError::BadRequest)?;
     let req = match flow
         .hydra
@@ -473,7 +476,7 @@ pub async fn decide<S>(
     decision: Decision,
 ) -> Result<Next, DecideFailure>
 where
-    Flow: FromRef<S>,
+    Arc<Flow>: FromRef<S>,
 {
     let bindings = binding.map(std::slice::from_ref).unwrap_or_default();
     decide_with(state, ticket, bindings, decision).await
@@ -490,9 +493,9 @@ pub async fn decide_with<S>(
     decision: Decision,
 ) -> Result<Next, DecideFailure>
 where
-    Flow: FromRef<S>,
+    Arc<Flow>: FromRef<S>,
 {
-    let flow = &Flow::from_ref(state);
+    let flow = &*Arc::<Flow>::from_ref(state);
     let challenge = flow
         .tickets
         .open_any(ticket, bindings)
